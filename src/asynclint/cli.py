@@ -1,0 +1,215 @@
+"""Command line: ``asynclint PATHS`` (= ``asynclint check PATHS``), ``rules``, ``rule``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from asynclint import __version__
+from asynclint.config import FORMATS, ConfigError, load_config
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class DefaultGroup(click.Group):
+    """A group whose default command is ``check``: ``asynclint src/`` works like ruff's."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        elif not args:
+            args = ["check"]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="asynclint")
+def main() -> None:
+    """Find asyncio pitfalls: blocking calls in coroutines, coroutines never awaited, tasks
+    lost, swallowed cancellation and deprecated event-loop APIs.
+
+    \b
+    asynclint src/                  lint files and directories (same as `asynclint check`)
+    asynclint rules                 list every rule
+    asynclint rule ASL101           explain one rule, with examples
+
+    Exit status: 0 no findings, 1 findings, 2 usage/config error or a file that could not be
+    analysed.
+    """
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        out.extend(x for x in v.replace(",", " ").split() if x)
+    return out
+
+
+def _selector_option(name: str, help_text: str):
+    return click.option(name, multiple=True, metavar="CODES", help=help_text)
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=str))
+@click.option("--config", "config_file", metavar="FILE", help="Read settings from FILE (pyproject.toml or asynclint.toml) instead of the nearest one.")
+@_selector_option("--select", "Only these rules: codes, prefixes (ASL1) or names, comma separated. Replaces the default selection.")
+@_selector_option("--extend-select", "Add rules to the selection (turns on opt-in rules it names, e.g. ASL9).")
+@_selector_option("--ignore", "Turn these rules off.")
+@_selector_option("--extend-ignore", "Turn these rules off, in addition to --ignore.")
+@click.option("--per-file-ignores", multiple=True, metavar="GLOB:CODES", help="Ignore rules in files matching GLOB, e.g. 'tests/*:ASL101,ASL104'.")
+@click.option("--exclude", multiple=True, metavar="PATTERN", help="Exclude files/directories (replaces the default list).")
+@click.option("--extend-exclude", multiple=True, metavar="PATTERN", help="Exclude these too.")
+@click.option("--force-exclude/--no-force-exclude", default=None, help="Apply exclusions to files named on the command line.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip files ignored by .gitignore (default: on).")
+@click.option("--include-pyi", is_flag=True, default=None, help="Lint *.pyi stubs too.")
+@click.option("--target-version", metavar="VERSION", help="Python version the code runs on: 3.10 .. 3.15 (default: requires-python, else 3.10).")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), help="Output format (default: text).")
+@click.option("--output-file", "-o", metavar="FILE", help="Write the report to FILE.")
+@click.option("--statistics", is_flag=True, default=None, help="Show counts per rule instead of each finding.")
+@click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only.")
+@click.option("--jobs", "-j", type=int, metavar="N", help="Worker processes (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@click.option("--cache-dir", metavar="DIR", help="Cache directory (default: .asynclint_cache at the project root).")
+@click.option("--no-noqa", is_flag=True, help="Ignore all # noqa comments (for audits).")
+@click.option("--stdin-filename", metavar="PATH", help="The name of the file read from '-' (stdin), for messages and per-file settings.")
+def check(paths, config_file, output_format, **opts) -> None:
+    """Lint PATHS (files or directories, recursively; '-' for stdin)."""
+    sys.exit(run_check(list(paths), config_file, output_format, opts))
+
+
+def cli_overrides(opts: dict, output_format: str | None) -> dict:
+    o: dict = {}
+    for key in ("select", "extend_select", "ignore", "extend_ignore"):
+        if opts.get(key):
+            o[key.replace("_", "-")] = _split(opts[key])
+    if opts.get("per_file_ignores"):
+        table: dict[str, list[str]] = {}
+        for item in opts["per_file_ignores"]:
+            if ":" not in item:
+                raise ConfigError(f"--per-file-ignores: expected GLOB:CODES, got {item!r}")
+            glob, codes = item.rsplit(":", 1)
+            table.setdefault(glob, []).extend(_split((codes,)))
+        o["per-file-ignores"] = table
+    if opts.get("exclude"):
+        o["exclude"] = list(opts["exclude"])
+    if opts.get("extend_exclude"):
+        o["extend-exclude"] = list(opts["extend_exclude"])
+    for key in ("force_exclude", "respect_gitignore", "include_pyi", "statistics", "quiet"):
+        if opts.get(key) is not None:
+            o[key.replace("_", "-")] = opts[key]
+    if opts.get("target_version"):
+        o["target-version"] = opts["target_version"]
+    if output_format:
+        o["format"] = output_format
+    if opts.get("output_file"):
+        o["output-file"] = opts["output_file"]
+    if opts.get("jobs") is not None:
+        o["jobs"] = opts["jobs"]
+    if opts.get("no_cache"):
+        o["cache"] = False
+    if opts.get("cache_dir"):
+        o["cache-dir"] = opts["cache_dir"]
+    if opts.get("no_noqa"):
+        o["noqa"] = False
+    return o
+
+
+def error(message: str) -> None:
+    click.echo(f"asynclint: error: {message}", err=True)
+
+
+def run_check(paths: list[str], config_file: str | None, output_format: str | None, opts: dict) -> int:
+    from asynclint.engine import FileResult, Linter, finish, lint_files
+    from asynclint.files import discover, find_project_root
+    from asynclint.finding import FileError
+    from asynclint.output import render
+
+    try:
+        config = load_config(config_file, overrides=cli_overrides(opts, output_format))
+    except ConfigError as e:
+        error(str(e))
+        return EXIT_ERROR
+    if not paths:
+        paths = ["."]
+    stdin_name = opts.get("stdin_filename")
+    project_root = find_project_root([p for p in paths if p != "-"] or ["."])
+    errors: list[FileError] = []
+    results: list[FileResult] = []
+    file_paths = [p for p in paths if p != "-"]
+    disc = discover(file_paths, config)
+    for m in disc.missing:
+        errors.append(FileError(m, "cannot analyse: no such file or directory"))
+    for p, reason in disc.unreadable:
+        errors.append(FileError(p, f"cannot analyse: {reason}"))
+    run = lint_files(disc.files, config, project_root)
+    results = run.files
+    if "-" in paths:
+        data = sys.stdin.buffer.read()
+        name = stdin_name or "-"
+        linter = Linter(config, project_root)
+        res = linter.lint_bytes(data, name, name)
+        stdin_run = finish([res], config, project_root, linter)
+        run.findings.extend(stdin_run.findings)
+        run.errors.extend(stdin_run.errors)
+        results.append(res)
+    errors.extend(run.errors)
+    findings = run.findings
+    text = render(config.format, findings, errors, files_checked=len(results), quiet=config.quiet, statistics=config.statistics)
+    for e in errors:
+        click.echo(str(e), err=True)
+    if config.output_file:
+        try:
+            Path(config.output_file).write_text(text, encoding="utf-8")
+        except OSError as e:
+            error(f"{config.output_file}: cannot write: {e.strerror or e}")
+            return EXIT_ERROR
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+@main.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+def rules_cmd(output_format: str) -> None:
+    """List every rule: code, name, default on/off, fixable, summary."""
+    import json
+
+    from asynclint.registry import all_rules
+
+    rows = all_rules()
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                [{"code": r.code, "name": r.name, "default": not r.opt_in, "fix": r.fix, "summary": r.summary} for r in rows],
+                indent=2,
+            )
+        )
+        return
+    width = max(len(r.name) for r in rows)
+    click.echo(f"{'code':<7} {'name':<{width}} {'default':<7} {'fix':<6} summary")
+    for r in rows:
+        click.echo(f"{r.code:<7} {r.name:<{width}} {'off' if r.opt_in else 'on':<7} {(r.fix or '-'):<6} {r.summary}")
+
+
+@main.command("rule")
+@click.argument("key")
+def rule_cmd(key: str) -> None:
+    """Explain one rule (by code or name), with its examples."""
+    from asynclint.docgen import rule_markdown
+    from asynclint.registry import find_rule
+
+    rule = find_rule(key)
+    if rule is None:
+        error(f"unknown rule '{key}'; see `asynclint rules`")
+        sys.exit(EXIT_ERROR)
+    click.echo(rule_markdown(rule))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,142 @@
+"""Generates docs/rules/*.md from the rule classes (the single source of rule docs).
+
+``python -m asynclint.docgen`` writes the pages; ``--check`` exits 1 when they are stale.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+from asynclint.rule import Rule
+
+FAMILIES = {
+    "1": "Blocking calls in async context",
+    "2": "Coroutines and tasks",
+    "3": "Cancellation and exceptions",
+    "4": "Event-loop API misuse and deprecations",
+    "5": "Found only at run time",
+    "9": "Opinionated, opt-in",
+}
+
+
+def _fix_text(rule: type[Rule]) -> str:
+    if rule.fix is None:
+        return "No automatic fix."
+    mode = "`--fix`" if rule.fix == "safe" else "`--fix --unsafe-fixes`"
+    note = f" {rule.fix_note}" if rule.fix_note else ""
+    return f"Fix available ({rule.fix}): applied by {mode}.{note}"
+
+
+def rule_markdown(rule: type[Rule]) -> str:
+    out = [f"# {rule.code}: {rule.name}", ""]
+    out.append(f"{rule.summary}")
+    out.append("")
+    meta = [
+        f"- **Default**: {'off (opt-in; enable with `--extend-select ' + rule.code + '`)' if rule.opt_in else 'on'}",
+        f"- **Fix**: {_fix_text(rule)}",
+        f"- **Since**: {rule.since}",
+    ]
+    if rule.project_wide:
+        meta.append("- **Scope**: project-wide (uses the index of every module in the project)")
+    out.extend(meta)
+    out.append("")
+    out.append(textwrap.dedent(rule.doc).strip())
+    out.append("")
+    if rule.options:
+        out.append("## Options")
+        out.append("")
+        for o in rule.options:
+            out.append(f"- `{o.key}` ({o.type.__name__}, default `{o.default!r}`): {o.doc}")
+            if o.example:
+                out.append("")
+                out.append("  ```toml")
+                out.append(f"  [tool.asynclint]\n  {o.example}")
+                out.append("  ```")
+        out.append("")
+    for title, examples in (("Bad", rule.bad), ("Good", rule.good)):
+        for i, ex in enumerate(examples):
+            heading = f"## {title} example" + (f" {i + 1}" if len(examples) > 1 else "")
+            if ex.title:
+                heading += f": {ex.title}"
+            out.append(heading)
+            out.append("")
+            if ex.target_version:
+                out.append(f"With `target-version = \"{ex.target_version[0]}.{ex.target_version[1]}\"`:")
+                out.append("")
+            for fname, text in ex.files.items():
+                out.append(f"`{fname}`:")
+                out.append("")
+                out.append("```python")
+                out.append(textwrap.dedent(text).strip("\n"))
+                out.append("```")
+                out.append("")
+            out.append("```python")
+            out.append(ex.source.rstrip("\n"))
+            out.append("```")
+            out.append("")
+            if ex.fixed_source is not None:
+                out.append("After `--fix" + (" --unsafe-fixes" if ex.unsafe else "") + "`:")
+                out.append("")
+                out.append("```python")
+                out.append(ex.fixed_source.rstrip("\n"))
+                out.append("```")
+                out.append("")
+    if rule.related:
+        out.append("## Related rules")
+        out.append("")
+        out.append(", ".join(f"[{c}]({c}.md)" for c in rule.related))
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def index_markdown(rules: tuple[type[Rule], ...]) -> str:
+    out = ["# Rules", "", "Every rule, by family. `asynclint rules` prints the same table.", ""]
+    for fam, title in FAMILIES.items():
+        members = [r for r in rules if r.code[3] == fam]
+        if not members:
+            continue
+        out.append(f"## ASL{fam}xx: {title}")
+        out.append("")
+        out.append("| code | name | default | fix | summary |")
+        out.append("|---|---|---|---|---|")
+        for r in members:
+            summary = r.summary.replace("|", "\\|")
+            out.append(f"| [{r.code}]({r.code}.md) | {r.name} | {'off' if r.opt_in else 'on'} | {r.fix or '-'} | {summary} |")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def generated_pages() -> dict[str, str]:
+    from asynclint.registry import all_rules
+
+    rules = all_rules()
+    pages = {f"rules/{r.code}.md": rule_markdown(r) for r in rules}
+    pages["rules/index.md"] = index_markdown(rules)
+    return pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    check = "--check" in argv
+    docs = Path(next((a for a in argv if not a.startswith("--")), "docs"))
+    stale = []
+    for rel, text in generated_pages().items():
+        target = docs / rel
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current != text:
+            stale.append(rel)
+            if not check:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+    if check and stale:
+        print("stale generated docs (run `python -m asynclint.docgen`): " + ", ".join(stale))
+        return 1
+    if not check:
+        print(f"wrote {len(stale)} page(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

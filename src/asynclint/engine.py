@@ -1,0 +1,282 @@
+"""The one engine behind the CLI, flake8, pre-commit and the runtime reporter.
+
+Pass 1, per file (parallel): decode, parse once with ``ast``, build the shared semantics, run
+every selected rule's handlers in one dispatch over the nodes, record deferred call sites and
+the module summary. Pass 2, project-wide (no re-parse): settle the deferred call sites against
+the project index. Suppressions are applied last, outside every rule.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from asynclint.config import Config, thaw_option
+from asynclint.finding import FileError, Finding
+from asynclint.registry import all_rules
+from asynclint.rule import Deferred, FileInfo, Rule, RuleContext
+from asynclint.semantics import SemanticModel
+from asynclint.source import CannotAnalyse, decode, parse, split_lines
+from asynclint.suppression import Suppressions, parse_suppressions
+
+REPORT_HINT = "please report it at https://github.com/asynclint/asynclint/issues"
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    deferred: list[Deferred] = field(default_factory=list)
+    suppressions: Suppressions = field(default_factory=Suppressions)
+    summary: Any = None
+    ignored_codes: frozenset[str] = frozenset()
+
+
+def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
+    """Dotted module name of ``path`` under the project ``root`` (packages under ``src/`` too)."""
+    p = path.resolve() if root is not None else path
+    parts: list[str]
+    try:
+        rel = p.relative_to(root) if root is not None else Path(path.name)
+    except ValueError:
+        rel = Path(path.name)
+    parts = list(rel.with_suffix("").parts)
+    if len(parts) > 1 and parts[0] in ("src", "lib", "python"):
+        parts = parts[1:]
+    is_package = bool(parts) and parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts) or path.stem, is_package
+
+
+class Linter:
+    """Selected rules, instantiated once per process, applied to one file at a time."""
+
+    def __init__(self, config: Config, project_root: Path | None = None, codes: frozenset[str] | None = None):
+        self.config = config
+        self.project_root = project_root
+        self.codes = codes if codes is not None else config.enabled_codes()
+        options = config.options_dict()
+        self.rules: list[Rule] = []
+        for cls in all_rules():
+            if cls.code in self.codes:
+                opts = {o.key: thaw_option(options[o.key], o.type) for o in cls.options if o.key in options}
+                self.rules.append(cls(opts))
+        self.rules_by_code = {r.code: r for r in self.rules}
+        self.base_dir = Path(config.base_dir)
+        self.needs_summary = any(r.project_wide for r in self.rules)
+
+    # ------------------------------------------------------------------ one file
+    def ignored_for(self, path: str) -> frozenset[str]:
+        from asynclint.registry import expand
+
+        if not self.config.per_file_ignores:
+            return frozenset()
+        try:
+            rel = os.path.relpath(os.path.abspath(path), self.base_dir.resolve())
+        except ValueError:
+            rel = path
+        rel = rel.replace(os.sep, "/")
+        out: set[str] = set()
+        for pattern, codes in self.config.per_file_ignores:
+            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(os.path.basename(rel), pattern) or fnmatch.fnmatch(path.replace(os.sep, "/"), pattern):
+                for c in codes:
+                    out |= expand(c)
+        return frozenset(out)
+
+    def lint_path(self, path: str, display_path: str | None = None) -> FileResult:
+        display = display_path or path
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except IsADirectoryError:
+            return FileResult(display, errors=[FileError(display, "cannot analyse: is a directory")])
+        except PermissionError:
+            return FileResult(display, errors=[FileError(display, "cannot analyse: permission denied")])
+        except FileNotFoundError:
+            return FileResult(display, errors=[FileError(display, "cannot analyse: no such file")])
+        except OSError as e:
+            return FileResult(display, errors=[FileError(display, f"cannot analyse: {e.strerror or e}")])
+        return self.lint_bytes(data, path, display)
+
+    def lint_bytes(self, data: bytes | str, path: str, display_path: str | None = None) -> FileResult:
+        display = display_path or path
+        try:
+            text = data if isinstance(data, str) else decode(data)
+            tree = parse(text, display)
+        except CannotAnalyse as e:
+            return FileResult(display, errors=[FileError(display, f"cannot analyse: {e}")])
+        module, is_package = module_name_for(Path(path), self.project_root)
+        info = FileInfo(path=path, display_path=display, module=module, target_version=self.config.target_version)
+        return self.lint_tree(tree, text, info, is_package)
+
+    def lint_tree(self, tree: ast.Module, text: str, info: FileInfo, is_package: bool = False) -> FileResult:
+        result = FileResult(info.display_path)
+        ignored = self.ignored_for(info.path)
+        result.ignored_codes = ignored
+        lines = split_lines(text)
+        try:
+            sem = SemanticModel(tree, lines, info.module, is_package)
+        except RecursionError:
+            result.errors.append(FileError(info.display_path, "cannot analyse: nesting too deep"))
+            return result
+        findings: list[Finding] = []
+        deferred: list[Deferred] = []
+        dispatch: dict[type, list[tuple[Rule, Any, RuleContext]]] = {}
+        contexts: list[tuple[Rule, RuleContext]] = []
+        broken: set[str] = set()
+        for rule in self.rules:
+            if rule.code in ignored:
+                continue
+            ctx = RuleContext(rule, sem, info, findings, deferred)
+            contexts.append((rule, ctx))
+            for type_name, method in rule.handlers().items():
+                node_type = getattr(ast, type_name, None)
+                if node_type is not None:
+                    dispatch.setdefault(node_type, []).append((rule, getattr(rule, method), ctx))
+
+        def crash(rule: Rule, exc: BaseException) -> None:
+            broken.add(rule.code)
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            result.errors.append(
+                FileError(
+                    info.display_path,
+                    f"internal error in {rule.code}: {type(exc).__name__}: {exc} "
+                    f"(at {os.path.basename(where.filename)}:{where.lineno}); {REPORT_HINT}",
+                )
+            )
+
+        for rule, ctx in contexts:
+            try:
+                rule.begin(ctx)
+            except Exception as exc:  # noqa: BLE001 - one rule must never stop the others
+                crash(rule, exc)
+        by_type = sem.by_type
+        for node_type, handlers in dispatch.items():
+            nodes = by_type.get(node_type)
+            if not nodes:
+                continue
+            for rule, handler, ctx in handlers:
+                if rule.code in broken:
+                    continue
+                try:
+                    for node in nodes:
+                        handler(node, ctx)
+                except Exception as exc:  # noqa: BLE001
+                    crash(rule, exc)
+        for rule, ctx in contexts:
+            if rule.code in broken:
+                continue
+            try:
+                rule.end(ctx)
+            except Exception as exc:  # noqa: BLE001
+                crash(rule, exc)
+
+        result.findings = [f for f in findings if f.code not in broken]
+        result.deferred = [d for d in deferred if d.code not in broken]
+        result.suppressions = parse_suppressions(text) if self.config.noqa else Suppressions()
+        if self.needs_summary:
+            from asynclint.project.summary import summarize
+
+            try:
+                result.summary = summarize(sem, info)
+            except Exception as exc:  # noqa: BLE001
+                result.errors.append(FileError(info.display_path, f"internal error in project summary: {type(exc).__name__}: {exc}; {REPORT_HINT}"))
+        if self.config.noqa:
+            result.findings = [f for f in result.findings if not result.suppressions.suppresses(f.line, f.code)]
+        return result
+
+
+# ---------------------------------------------------------------------- many files
+_WORKER: Linter | None = None
+
+
+def _init_worker(config: Config, root: str | None) -> None:
+    global _WORKER
+    _WORKER = Linter(config, Path(root) if root else None)
+
+
+def _work(item: tuple[str, str]) -> FileResult:
+    assert _WORKER is not None
+    return _WORKER.lint_path(item[0], item[1])
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult]
+    findings: list[Finding]
+    errors: list[FileError]
+
+    @property
+    def files_checked(self) -> int:
+        return len(self.files)
+
+
+def effective_jobs(config: Config, n_files: int) -> int:
+    jobs = config.jobs or (os.cpu_count() or 1)
+    # Starting workers costs more than linting a handful of files.
+    if n_files < 40:
+        return 1
+    return max(1, min(jobs, n_files // 20 or 1))
+
+
+def lint_files(items: Sequence[tuple[str, str]], config: Config, project_root: Path | None = None) -> RunResult:
+    """Lint (path, display path) pairs; the output order is deterministic whatever ``--jobs``."""
+    jobs = effective_jobs(config, len(items))
+    if jobs <= 1:
+        linter = Linter(config, project_root)
+        results = [linter.lint_path(p, d) for p, d in items]
+    else:
+        linter = None
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config, str(project_root) if project_root else None)) as pool:
+            results = list(pool.map(_work, items, chunksize=max(1, min(64, len(items) // (jobs * 8) or 1))))
+    return finish(results, config, project_root, linter)
+
+
+def finish(results: list[FileResult], config: Config, project_root: Path | None, linter: Linter | None = None) -> RunResult:
+    """Pass 2: settle deferred call sites with the project index, then collect."""
+    linter = linter or Linter(config, project_root)
+    if any(r.deferred for r in results):
+        settle(results, linter, project_root)
+    findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
+    errors = [e for r in results for e in r.errors]
+    return RunResult(results, findings, errors)
+
+
+def settle(results: list[FileResult], linter: Linter, project_root: Path | None, extra_summaries: Iterable[Any] = ()) -> None:
+    from asynclint.finding import Finding as F
+    from asynclint.project.index import ProjectIndex
+
+    index = ProjectIndex([r.summary for r in results if r.summary is not None] + list(extra_summaries))
+    for r in results:
+        for d in r.deferred:
+            rule = linter.rules_by_code.get(d.code)
+            if rule is None:
+                continue
+            try:
+                settled = rule.settle(d, index)
+            except Exception as exc:  # noqa: BLE001
+                r.errors.append(FileError(r.path, f"internal error in {d.code}: {type(exc).__name__}: {exc}; {REPORT_HINT}"))
+                continue
+            for s in settled:
+                if linter.config.noqa and r.suppressions.suppresses(d.line, d.code):
+                    continue
+                r.findings.append(
+                    F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, s.message, s.fix if s.fix is not None else d.fix)
+                )
+        r.deferred = []
+
+
+def lint_source(source: str | bytes, path: str = "<stdin>", config: Config | None = None, project_root: Path | None = None) -> RunResult:
+    """Lint one in-memory module (used by tests, flake8 and stdin)."""
+    config = config or Config()
+    linter = Linter(config, project_root)
+    result = linter.lint_bytes(source, path, path)
+    return finish([result], config, project_root, linter)

@@ -1,0 +1,158 @@
+"""Which files to lint: walk directories, skip excluded names, virtualenvs and what
+``.gitignore`` files ignore; files named explicitly are linted unless ``force-exclude``."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from asynclint.config import Config
+
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+
+@dataclass
+class Discovery:
+    files: list[tuple[str, str]] = field(default_factory=list)  # (path, display path)
+    missing: list[str] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+def find_project_root(paths: list[str]) -> Path | None:
+    """Nearest directory holding pyproject.toml/setup.cfg/.git above the given paths."""
+    for p in paths:
+        if p == "-":
+            continue
+        start = Path(p).resolve()
+        if not start.is_dir():
+            start = start.parent
+        for d in [start, *start.parents]:
+            if any((d / m).exists() for m in PROJECT_MARKERS):
+                return d
+    return None
+
+
+class _Ignore:
+    """Exclusion patterns plus the .gitignore files met on the way down."""
+
+    def __init__(self, config: Config):
+        self.patterns = tuple(config.exclude) + tuple(config.extend_exclude)
+        self.base = Path(config.base_dir).resolve()
+        self.respect_gitignore = config.respect_gitignore
+        self._specs: dict[Path, pathspec.PathSpec | None] = {}
+
+    def excluded(self, path: Path, is_dir: bool) -> bool:
+        name = path.name
+        try:
+            rel = path.resolve().relative_to(self.base).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        for pat in self.patterns:
+            pat = pat.rstrip("/")
+            if fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel, pat + "/*"):
+                return True
+        if is_dir and (path / "pyvenv.cfg").exists():
+            return True  # a virtualenv, whatever it is called
+        return False
+
+    def gitignored(self, path: Path, is_dir: bool, roots: list[Path]) -> bool:
+        if not self.respect_gitignore:
+            return False
+        for root in roots:
+            spec = self._spec(root)
+            if spec is None:
+                continue
+            try:
+                rel = path.relative_to(root).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(rel + ("/" if is_dir else "")):
+                return True
+        return False
+
+    def _spec(self, directory: Path) -> pathspec.PathSpec | None:
+        if directory not in self._specs:
+            gi = directory / ".gitignore"
+            spec = None
+            if gi.is_file():
+                try:
+                    spec = pathspec.PathSpec.from_lines("gitwildmatch", gi.read_text(encoding="utf-8", errors="replace").splitlines())
+                except (OSError, ValueError):
+                    spec = None
+            self._specs[directory] = spec
+        return self._specs[directory]
+
+
+def _gitignore_roots(start: Path) -> list[Path]:
+    """``start`` and the directories above it, up to the repository top, whose .gitignore
+    applies to it; outside a git repository only ``start`` itself."""
+    roots = []
+    for d in [start, *start.parents]:
+        roots.append(d)
+        if (d / ".git").exists():
+            return list(reversed(roots))
+    return [start]
+
+
+def discover(paths: list[str], config: Config) -> Discovery:
+    out = Discovery()
+    ignore = _Ignore(config)
+    seen: set[str] = set()
+    suffixes = (".py", ".pyi") if config.include_pyi else (".py",)
+
+    def add(p: Path, display: str) -> None:
+        key = os.path.realpath(p)
+        if key not in seen:
+            seen.add(key)
+            out.files.append((str(p), display))
+
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists() and not p.is_symlink():
+            out.missing.append(raw)
+            continue
+        if p.is_dir():
+            start = p.absolute()
+            roots = _gitignore_roots(start)
+            visited: set[tuple[int, int]] = set()
+
+            def walk_error(e: OSError) -> None:
+                out.unreadable.append((e.filename or raw, (e.strerror or str(e)).lower()))
+
+            for dirpath, dirnames, filenames in os.walk(p, followlinks=True, onerror=walk_error):
+                d = Path(dirpath).absolute()
+                try:
+                    st = os.stat(d)
+                    ident = (st.st_dev, st.st_ino)
+                except OSError:
+                    dirnames[:] = []
+                    continue
+                if ident in visited:  # a symlink loop
+                    dirnames[:] = []
+                    continue
+                visited.add(ident)
+                rel_parts = d.relative_to(start).parts
+                here = roots + [start.joinpath(*rel_parts[: i + 1]) for i in range(len(rel_parts))]
+                keep = []
+                for name in sorted(dirnames):
+                    sub = d / name
+                    if ignore.excluded(sub, True) or ignore.gitignored(sub, True, here):
+                        continue
+                    keep.append(name)
+                dirnames[:] = keep
+                for name in sorted(filenames):
+                    if not name.endswith(suffixes):
+                        continue
+                    f = d / name
+                    if ignore.excluded(f, False) or ignore.gitignored(f, False, here):
+                        continue
+                    add(f, os.path.normpath(os.path.join(dirpath, name)))
+        else:
+            if config.force_exclude and (ignore.excluded(p, False) or ignore.gitignored(p.absolute(), False, _gitignore_roots(p.absolute().parent))):
+                continue
+            add(p, raw)
+    return out

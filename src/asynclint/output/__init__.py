@@ -1,0 +1,26 @@
+"""Report formats. Each takes the findings (static or runtime) and returns the text to print."""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from asynclint.finding import FileError, Finding
+
+
+def render(fmt: str, findings: Sequence[Finding], errors: Sequence[FileError] = (), *, files_checked: int = 0, quiet: bool = False, statistics: bool = False, fixed: int = 0) -> str:
+    if statistics:
+        from asynclint.output.text import render_statistics
+
+        return render_statistics(findings)
+    renderer: Callable[..., str]
+    if fmt == "json":
+        from asynclint.output.json_format import render_json as renderer
+    elif fmt == "sarif":
+        from asynclint.output.sarif import render_sarif as renderer
+    elif fmt == "github":
+        from asynclint.output.github import render_github as renderer
+    elif fmt == "concise":
+        from asynclint.output.text import render_concise as renderer
+    else:
+        from asynclint.output.text import render_text as renderer
+    return renderer(findings, errors=errors, files_checked=files_checked, quiet=quiet, fixed=fixed)

@@ -1,0 +1,1 @@
+"""The project-wide step: per-file summaries -> an index -> cross-module facts."""

@@ -1,0 +1,222 @@
+"""The Rule base class: a rule is a class in its own module with its docs and examples.
+
+A rule declares ``visit_<AstNodeType>(self, node, ctx)`` methods; the engine walks each file
+once and calls every selected rule's handlers for the nodes of that type. Rules ask the shared
+:class:`~asynclint.semantics.SemanticModel` (``ctx.sem``) about async context, names and
+types; they never track that themselves. Suppression (``# noqa``) is applied by the engine
+after all rules ran, never inside a rule.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar
+
+from asynclint.finding import Edit, Fix
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule option, settable in ``[tool.asynclint]`` under its kebab-case key."""
+
+    key: str
+    type: type
+    default: Any
+    doc: str
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A code sample; ``# expect: ASL101`` comments mark the lines a bad example must flag.
+
+    ``fixed`` is the exact text ``--fix`` (with ``--unsafe-fixes`` when ``unsafe``) produces.
+    ``files`` adds sibling modules for rules that look across modules (path -> source);
+    ``config`` holds option values the example needs; ``target_version`` pins the version.
+    """
+
+    code: str
+    fixed: str | None = None
+    unsafe: bool = False
+    title: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    target_version: tuple[int, int] | None = None
+
+    @property
+    def source(self) -> str:
+        return textwrap.dedent(self.code).lstrip("\n")
+
+    @property
+    def fixed_source(self) -> str | None:
+        return None if self.fixed is None else textwrap.dedent(self.fixed).lstrip("\n")
+
+    def expected(self) -> set[tuple[int, str]]:
+        out = set()
+        for lineno, line in enumerate(self.source.splitlines(), 1):
+            m = _EXPECT.search(line)
+            if m:
+                for code in re.split(r"[,\s]+", m.group(1).strip()):
+                    if code:
+                        out.add((lineno, code))
+        return out
+
+
+_EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9,\s]+)")
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]  # one line, shown by `asynclint rules`
+    doc: ClassVar[str]  # markdown: what it does, why it is bad, what to use instead
+    opt_in: ClassVar[bool] = False
+    fix: ClassVar[str | None] = None  # "safe" | "unsafe" | None: what --fix may do
+    fix_note: ClassVar[str] = ""
+    since: ClassVar[str] = "0.1.0"
+    related: ClassVar[tuple[str, ...]] = ()
+    options: ClassVar[tuple[Option, ...]] = ()
+    bad: ClassVar[tuple[Example, ...]] = ()
+    good: ClassVar[tuple[Example, ...]] = ()
+    # True for rules that can only be decided with the whole project (they defer call sites).
+    project_wide: ClassVar[bool] = False
+
+    def __init__(self, options: dict[str, Any] | None = None):
+        values = {o.key: o.default for o in self.options}
+        if options:
+            for o in self.options:
+                if o.key in options:
+                    values[o.key] = options[o.key]
+        self.option_values = values
+
+    def option(self, key: str) -> Any:
+        return self.option_values[key]
+
+    @classmethod
+    def handlers(cls) -> dict[str, str]:
+        """AST node type name -> method name for every ``visit_<Type>`` the rule defines."""
+        out = {}
+        for attr in dir(cls):
+            if attr.startswith("visit_"):
+                out[attr[len("visit_"):]] = attr
+        return out
+
+    # Optional whole-file hooks.
+    def begin(self, ctx: "RuleContext") -> None:  # noqa: B027 - optional hook
+        pass
+
+    def end(self, ctx: "RuleContext") -> None:  # noqa: B027 - optional hook
+        pass
+
+    # Project-wide second pass: decide a call site deferred in pass 1.
+    def settle(self, deferred: "Deferred", index: Any) -> "list[SettledFinding]":
+        return []
+
+    @classmethod
+    def doc_url(cls) -> str:
+        from asynclint import DOCS_URL
+
+        return f"{DOCS_URL}/rules/{cls.code}/"
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A call site whose verdict needs the project index (settled in pass 2, no re-parse)."""
+
+    code: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    data: dict[str, Any]
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class SettledFinding:
+    message: str
+    fix: Fix | None = None
+
+
+class RuleContext:
+    """What a rule sees while it runs on one file."""
+
+    __slots__ = ("rule", "sem", "file", "_sink", "_deferred")
+
+    def __init__(self, rule: Rule, sem, file: "FileInfo", sink: list, deferred: list):
+        self.rule = rule
+        self.sem = sem
+        self.file = file
+        self._sink = sink
+        self._deferred = deferred
+
+    @property
+    def target_version(self) -> tuple[int, int]:
+        return self.file.target_version
+
+    def report(self, node: ast.AST, message: str, fix: Fix | None = None, end_node: ast.AST | None = None) -> None:
+        from asynclint.finding import Finding
+
+        sem = self.sem
+        last = end_node or node
+        self._sink.append(
+            Finding(
+                path=self.file.display_path,
+                line=node.lineno,
+                column=sem.column(node),
+                end_line=getattr(last, "end_lineno", None) or node.lineno,
+                end_column=sem.end_column(last),
+                code=self.rule.code,
+                name=self.rule.name,
+                message=message,
+                fix=fix,
+            )
+        )
+
+    def defer(self, node: ast.AST, data: dict[str, Any], fix: Fix | None = None) -> None:
+        sem = self.sem
+        self._deferred.append(
+            Deferred(
+                code=self.rule.code,
+                path=self.file.display_path,
+                line=node.lineno,
+                column=sem.column(node),
+                end_line=getattr(node, "end_lineno", None) or node.lineno,
+                end_column=sem.end_column(node),
+                data=data,
+                fix=fix,
+            )
+        )
+
+    def edit(self, node: ast.AST, content: str) -> Edit:
+        """An edit replacing exactly the source of ``node``."""
+        sem = self.sem
+        return Edit(node.lineno, sem.column(node), node.end_lineno, sem.end_column(node), content)
+
+    def insert_before(self, node: ast.AST, content: str) -> Edit:
+        sem = self.sem
+        col = sem.column(node)
+        return Edit(node.lineno, col, node.lineno, col, content)
+
+    def module_ref(self, module: str) -> tuple[str, tuple[str, ...]]:
+        """How fix text should name ``module`` here: an existing alias (``import asyncio as
+        aio`` -> ``aio``), else the module's own name plus the import the fix must add."""
+        for name, binds in self.sem.module_scope.bindings.items():
+            if len(binds) == 1 and binds[0].kind == "import" and binds[0].target == module:
+                return name, ()
+        return module, (module,)
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    path: str  # as on disk
+    display_path: str  # as shown in output
+    module: str
+    target_version: tuple[int, int]
+
+
+HandlerFn = Callable[[ast.AST, RuleContext], None]

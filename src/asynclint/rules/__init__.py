@@ -1,0 +1,1 @@
+"""One module per rule, named ``asl<code>_<slug>.py``; the registry discovers them."""

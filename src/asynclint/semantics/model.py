@@ -1,0 +1,587 @@
+"""Per-file semantics, computed once and shared by every rule.
+
+One walk over the ``ast`` tree records each node's parent and scope, every binding (imports,
+assignments, parameters, definitions, ``with ... as``), classes with their methods and the
+instance attributes their methods assign, and buckets the nodes by type for rule dispatch.
+Everything else (async context, qualified names, receiver types) is answered lazily from
+that, so a rule pays only for the questions it asks about the nodes it cares about.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections import defaultdict
+from typing import Iterable, Iterator
+
+from asynclint.knowledge.types import AWAIT_RETURNS, CLASSES, ENTER_RETURNS, RETURNS, canonical
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+# Calls whose arguments run in another thread or process, not on the event loop. Matched by
+# the callee's last name on purpose: missing a hand-off would turn into a false alarm, while
+# treating an unrelated ``submit`` as one only costs a finding we were unsure of anyway.
+THREAD_HANDOFF_NAMES = frozenset(
+    {
+        "to_thread",
+        "run_in_executor",
+        "run_sync",
+        "submit",
+        "Thread",
+        "Timer",
+        "start_new_thread",
+        "run_in_threadpool",
+        "sync_to_async",
+        "defer_to_thread",
+        "deferToThread",
+        "Process",
+        "apply_async",
+        "run_coroutine_threadsafe",
+    }
+)
+
+
+class Binding:
+    """One way a name gets a value in a scope."""
+
+    __slots__ = ("kind", "target", "value", "annotation", "node", "scope")
+
+    def __init__(self, kind, scope, *, target=None, value=None, annotation=None, node=None):
+        self.kind = kind  # import | assign | param | def | asyncdef | class | with | other
+        self.scope = scope
+        self.target = target  # qualified name, for imports
+        self.value = value  # the assigned expression / the with-item's context expression
+        self.annotation = annotation
+        self.node = node
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Binding({self.kind}, {self.target or ''})"
+
+
+class Scope:
+    __slots__ = ("kind", "node", "parent", "bindings", "is_async", "qualname", "globals")
+
+    def __init__(self, kind, node, parent, qualname, is_async=False):
+        self.kind = kind  # module | function | class | lambda | comprehension
+        self.node = node
+        self.parent = parent
+        self.qualname = qualname
+        self.is_async = is_async
+        self.bindings: dict[str, list[Binding]] = {}
+        self.globals: set[str] = set()
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+
+class ClassInfo:
+    __slots__ = ("name", "qualname", "node", "scope", "bases", "methods", "attrs")
+
+    def __init__(self, name, qualname, node, scope):
+        self.name = name
+        self.qualname = qualname
+        self.node = node
+        self.scope = scope  # the class body's scope
+        self.bases: list[ast.expr] = list(node.bases)
+        self.methods: dict[str, ast.AST] = {}
+        self.attrs: dict[str, list[Binding]] = {}
+
+
+class SemanticModel:
+    def __init__(self, tree: ast.Module, lines: list[str], module: str = "", is_package: bool = False):
+        self.tree = tree
+        self.lines = lines
+        self.module = module or "__main__"
+        self.is_package = is_package
+        self.by_type: dict[type, list[ast.AST]] = defaultdict(list)
+        self.classes: dict[str, ClassInfo] = {}
+        self.functions: dict[str, ast.AST] = {}  # qualified name -> (Async)FunctionDef
+        self.module_scope = Scope("module", tree, None, self.module)
+        # Hook for the project index: qualified callable -> type it returns, or None.
+        self.external_returns = None
+        self._walk()
+
+    # ------------------------------------------------------------------ building
+    def _walk(self) -> None:
+        by_type = self.by_type
+        stack: list[tuple[ast.AST, ast.AST | None, Scope]] = [(self.tree, None, self.module_scope)]
+        push = stack.append
+        while stack:
+            node, parent, scope = stack.pop()
+            node._asl_parent = parent  # type: ignore[attr-defined]
+            node._asl_scope = scope  # type: ignore[attr-defined]
+            t = type(node)
+            by_type[t].append(node)
+            if t is ast.FunctionDef or t is ast.AsyncFunctionDef:
+                self._enter_function(node, scope, push)
+            elif t is ast.ClassDef:
+                self._enter_class(node, scope, push)
+            elif t is ast.Lambda:
+                inner = Scope("lambda", node, scope, scope.qualname + ".<lambda>")
+                for a in _all_args(node.args):
+                    inner.bind(a.arg, Binding("param", inner, node=a))
+                for d in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+                    push((d, node, scope))
+                push((node.body, node, inner))
+            elif t in _COMPS:
+                inner = Scope("comprehension", node, scope, scope.qualname, scope.is_async)
+                for gen in node.generators:
+                    self._bind_target(gen.target, inner, "other")
+                for child in ast.iter_child_nodes(node):
+                    push((child, node, inner))
+            else:
+                if t is ast.Import or t is ast.ImportFrom:
+                    self._bind_import(node, scope)
+                elif t is ast.Assign:
+                    value = node.value
+                    for target in node.targets:
+                        self._bind_target(target, scope, "assign", value=value)
+                elif t is ast.AnnAssign:
+                    self._bind_target(node.target, scope, "assign", value=node.value, annotation=node.annotation)
+                elif t is ast.AugAssign:
+                    self._bind_target(node.target, scope, "other")
+                elif t is ast.For or t is ast.AsyncFor:
+                    self._bind_target(node.target, scope, "other")
+                elif t is ast.With or t is ast.AsyncWith:
+                    for item in node.items:
+                        if item.optional_vars is not None:
+                            self._bind_target(item.optional_vars, scope, "with", value=item.context_expr)
+                elif t is ast.NamedExpr:
+                    s = scope
+                    while s.kind == "comprehension" and s.parent is not None:
+                        s = s.parent
+                    self._bind_target(node.target, s, "assign", value=node.value)
+                elif t is ast.ExceptHandler:
+                    if node.name:
+                        scope.bind(node.name, Binding("other", scope, node=node))
+                elif t is ast.Global:
+                    scope.globals.update(node.names)
+                elif t is ast.MatchAs or t is ast.MatchStar:
+                    if node.name:
+                        scope.bind(node.name, Binding("other", scope, node=node))
+                elif t is ast.MatchMapping:
+                    if node.rest:
+                        scope.bind(node.rest, Binding("other", scope, node=node))
+                for child in ast.iter_child_nodes(node):
+                    push((child, node, scope))
+
+    def _enter_function(self, node, scope: Scope, push) -> None:
+        is_async = type(node) is ast.AsyncFunctionDef
+        target_scope = self._binding_scope(scope, node.name)
+        target_scope.bind(node.name, Binding("asyncdef" if is_async else "def", scope, node=node))
+        qual = f"{scope.qualname}.{node.name}"
+        inner = Scope("function", node, scope, qual, is_async)
+        if scope.kind == "class":
+            info = self.classes.get(scope.qualname)
+            if info is not None:
+                info.methods.setdefault(node.name, node)
+        self.functions.setdefault(qual, node)
+        args = node.args
+        for d in node.decorator_list:
+            push((d, node, scope))
+        for d in args.defaults + [d for d in args.kw_defaults if d is not None]:
+            push((d, node, scope))
+        if node.returns is not None:
+            push((node.returns, node, scope))
+        for a in _all_args(args):
+            inner.bind(a.arg, Binding("param", inner, annotation=a.annotation, node=a))
+            a._asl_parent = node  # type: ignore[attr-defined]
+            a._asl_scope = inner  # type: ignore[attr-defined]
+            if a.annotation is not None:
+                push((a.annotation, a, scope))
+        for stmt in reversed(node.body):
+            push((stmt, node, inner))
+
+    def _enter_class(self, node: ast.ClassDef, scope: Scope, push) -> None:
+        self._binding_scope(scope, node.name).bind(node.name, Binding("class", scope, node=node))
+        qual = f"{scope.qualname}.{node.name}"
+        inner = Scope("class", node, scope, qual)
+        self.classes[qual] = ClassInfo(node.name, qual, node, inner)
+        for child in node.decorator_list + node.bases + node.keywords:
+            push((child, node, scope))
+        for stmt in reversed(node.body):
+            push((stmt, node, inner))
+
+    @staticmethod
+    def _binding_scope(scope: Scope, name: str) -> Scope:
+        if name in scope.globals:
+            while scope.parent is not None:
+                scope = scope.parent
+        return scope
+
+    def _bind_target(self, target, scope: Scope, kind: str, value=None, annotation=None) -> None:
+        t = type(target)
+        if t is ast.Name:
+            self._binding_scope(scope, target.id).bind(
+                target.id, Binding(kind, scope, value=value, annotation=annotation, node=target)
+            )
+        elif t is ast.Tuple or t is ast.List:
+            for elt in target.elts:
+                self._bind_target(elt, scope, "other")
+        elif t is ast.Starred:
+            self._bind_target(target.value, scope, "other")
+        elif t is ast.Attribute and type(target.value) is ast.Name and kind in ("assign", "with"):
+            info = self._method_class(scope, target.value.id)
+            if info is not None:
+                info.attrs.setdefault(target.attr, []).append(
+                    Binding(kind, scope, value=value, annotation=annotation, node=target)
+                )
+        # Class-level annotations (``conn: sqlite3.Connection``) also type ``self.conn``.
+        if t is ast.Name and scope.kind == "class" and kind == "assign":
+            info = self.classes.get(scope.qualname)
+            if info is not None:
+                info.attrs.setdefault(target.id, []).append(
+                    Binding(kind, scope, value=value, annotation=annotation, node=target)
+                )
+
+    def _method_class(self, scope: Scope, receiver: str) -> ClassInfo | None:
+        """The class whose instance ``receiver`` is, when it is a method's first parameter."""
+        while scope.kind in ("comprehension", "lambda") and scope.parent is not None:
+            scope = scope.parent
+        if scope.kind != "function" or scope.parent is None or scope.parent.kind != "class":
+            return None
+        args = _all_args(scope.node.args)
+        if not args or args[0].arg != receiver:
+            return None
+        return self.classes.get(scope.parent.qualname)
+
+    def _bind_import(self, node, scope: Scope) -> None:
+        if type(node) is ast.Import:
+            for alias in node.names:
+                if alias.asname:
+                    scope.bind(alias.asname, Binding("import", scope, target=alias.name, node=node))
+                else:
+                    head = alias.name.split(".", 1)[0]
+                    scope.bind(head, Binding("import", scope, target=head, node=node))
+            return
+        base = self.resolve_relative(node.module, node.level)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            target = f"{base}.{alias.name}" if base else alias.name
+            scope.bind(alias.asname or alias.name, Binding("import", scope, target=target, node=node))
+
+    def resolve_relative(self, module: str | None, level: int) -> str:
+        if not level:
+            return module or ""
+        parts = self.module.split(".")
+        if not self.is_package:
+            parts = parts[:-1]
+        if level > 1:
+            parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+        base = ".".join(parts)
+        if module:
+            return f"{base}.{module}" if base else module
+        return base
+
+    # ------------------------------------------------------------------ structure
+    @staticmethod
+    def parent(node: ast.AST) -> ast.AST | None:
+        return getattr(node, "_asl_parent", None)
+
+    @staticmethod
+    def scope_of(node: ast.AST) -> Scope:
+        return node._asl_scope  # type: ignore[attr-defined]
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        p = getattr(node, "_asl_parent", None)
+        while p is not None:
+            yield p
+            p = getattr(p, "_asl_parent", None)
+
+    def nodes(self, *types: type) -> Iterable[ast.AST]:
+        for t in types:
+            yield from self.by_type.get(t, ())
+
+    def enclosing_function(self, node: ast.AST) -> ast.AST | None:
+        """The innermost def, async def or lambda whose body holds ``node``."""
+        s = self.scope_of(node)
+        while s is not None:
+            if s.kind in ("function", "lambda"):
+                return s.node
+            if s.kind == "class" or s.kind == "module":
+                return None
+            s = s.parent
+        return None
+
+    def enclosing_class(self, func: ast.AST) -> ClassInfo | None:
+        scope = getattr(func, "_asl_scope", None)
+        if scope is not None and scope.kind == "class":
+            return self.classes.get(scope.qualname)
+        return None
+
+    def in_async_context(self, node: ast.AST) -> bool:
+        """Lexically inside an ``async def`` body, and not in a nested sync def, lambda or class,
+        nor in an argument handed to a thread (``to_thread``, ``run_in_executor``, ...)."""
+        child = node
+        p = getattr(node, "_asl_parent", None)
+        while p is not None:
+            tp = type(p)
+            if tp is ast.AsyncFunctionDef:
+                if child in p.body:
+                    return True
+            elif tp is ast.FunctionDef or tp is ast.ClassDef:
+                if child in p.body:
+                    return False
+            elif tp is ast.Lambda:
+                if child is p.body:
+                    return False
+            elif tp is ast.Call and child is not p.func and self.is_thread_handoff(p):
+                return False
+            child = p
+            p = getattr(p, "_asl_parent", None)
+        return False
+
+    def is_thread_handoff(self, call: ast.Call) -> bool:
+        func = call.func
+        name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
+        return name in THREAD_HANDOFF_NAMES
+
+    @staticmethod
+    def is_awaited(node: ast.AST) -> bool:
+        return type(getattr(node, "_asl_parent", None)) is ast.Await
+
+    # ------------------------------------------------------------------ names
+    def lookup(self, name: str, scope: Scope) -> list[Binding] | None:
+        s: Scope | None = scope
+        first = True
+        while s is not None:
+            if s.kind == "class" and not first:
+                s = s.parent
+                continue
+            if name in s.globals:
+                return self.module_scope.bindings.get(name)
+            found = s.bindings.get(name)
+            if found:
+                return found
+            first = False
+            s = s.parent
+        return None
+
+    def qualname(self, expr: ast.AST, scope: Scope | None = None) -> str | None:
+        """The fully qualified name an expression refers to, through imports and aliases."""
+        t = type(expr)
+        if t is ast.Name:
+            scope = scope or getattr(expr, "_asl_scope", None) or self.module_scope
+            bindings = self.lookup(expr.id, scope)
+            if bindings is None:
+                return f"builtins.{expr.id}" if expr.id in _BUILTIN_NAMES else None
+            result = None
+            for b in bindings:
+                if b.kind == "import":
+                    q = b.target
+                elif b.kind in ("def", "asyncdef", "class"):
+                    q = f"{b.scope.qualname}.{expr.id}"
+                else:
+                    return None
+                if result is not None and q != result:
+                    return None
+                result = q
+            return result
+        if t is ast.Attribute:
+            base = self.qualname(expr.value, scope)
+            return f"{base}.{expr.attr}" if base else None
+        return None
+
+    def call_name(self, call: ast.Call) -> str | None:
+        """What a call calls: ``time.sleep``, or ``Type.method`` for a typed receiver."""
+        func = call.func
+        return self.callee_name(func)
+
+    def callee_name(self, func: ast.AST, scope: Scope | None = None) -> str | None:
+        q = self.qualname(func, scope)
+        if q is not None:
+            return canonical(q)
+        if type(func) is ast.Attribute:
+            rt = self.type_of(func.value, scope)
+            if rt is not None:
+                return canonical(f"{rt}.{func.attr}")
+        return None
+
+    # ------------------------------------------------------------------ types
+    def type_of(self, expr: ast.AST, scope: Scope | None = None, _depth: int = 0) -> str | None:
+        """The qualified class of the value ``expr`` evaluates to, when known for sure."""
+        if _depth > 8 or expr is None:
+            return None
+        scope = scope or getattr(expr, "_asl_scope", None) or self.module_scope
+        t = type(expr)
+        if t is ast.Name:
+            bindings = self.lookup(expr.id, scope)
+            if not bindings:
+                return None
+            return self._bindings_type(bindings, expr.id, _depth)
+        if t is ast.Call:
+            name = self.callee_name(expr.func, scope)
+            if name is None:
+                return None
+            return self._returns(name)
+        if t is ast.Attribute:
+            owner = self._owner_class(expr.value, scope, _depth)
+            if owner is not None:
+                binds = self._class_attr(owner, expr.attr)
+                if binds:
+                    return self._bindings_type(binds, None, _depth)
+            return None
+        if t is ast.Await and type(expr.value) is ast.Call:
+            name = self.callee_name(expr.value.func, scope)
+            return AWAIT_RETURNS.get(name) if name else None
+        return None
+
+    def _returns(self, name: str) -> str | None:
+        if name in CLASSES or name in self.classes:
+            return name
+        r = RETURNS.get(name)
+        if r is not None:
+            return r
+        if self.external_returns is not None:
+            r = self.external_returns(name)
+            if r is not None:
+                return r
+        return None
+
+    def _owner_class(self, receiver: ast.AST, scope: Scope, depth: int) -> str | None:
+        if type(receiver) is ast.Name:
+            info = self._method_class(scope, receiver.id)
+            if info is not None:
+                return info.qualname
+        return self.type_of(receiver, scope, depth + 1)
+
+    def _class_attr(self, class_qualname: str, attr: str, _seen=None) -> list[Binding] | None:
+        info = self.classes.get(class_qualname)
+        if info is None:
+            return None
+        binds = info.attrs.get(attr)
+        if binds:
+            return binds
+        _seen = _seen or set()
+        _seen.add(class_qualname)
+        for base in info.bases:
+            bq = self.qualname(base, info.scope.parent)
+            if bq and bq not in _seen:
+                found = self._class_attr(bq, attr, _seen)
+                if found:
+                    return found
+        return None
+
+    def _bindings_type(self, bindings: list[Binding], name: str | None, depth: int) -> str | None:
+        result = None
+        for b in bindings:
+            if b.kind == "param":
+                if b.annotation is not None:
+                    bt = self.annotation_type(b.annotation, b.scope.parent or b.scope)
+                else:
+                    bt = self._receiver_param_type(b)
+            elif b.kind == "assign":
+                if b.annotation is not None:
+                    bt = self.annotation_type(b.annotation, b.scope)
+                elif b.value is None:
+                    continue
+                elif type(b.value) is ast.Constant and b.value.value is None:
+                    continue  # ``self.conn = None`` until connected: the other assignments decide
+                else:
+                    bt = self.type_of(b.value, b.scope, depth + 1)
+            elif b.kind == "with":
+                bt = self._enter_type(b.value, b.scope, depth)
+            else:
+                return None
+            if bt is None or (result is not None and bt != result):
+                return None
+            result = bt
+        return result
+
+    def _receiver_param_type(self, b: Binding) -> str | None:
+        func_scope = b.scope
+        if func_scope.kind != "function" or func_scope.parent is None or func_scope.parent.kind != "class":
+            return None
+        args = _all_args(func_scope.node.args)
+        if args and args[0] is b.node and not _is_staticmethod(func_scope.node):
+            return func_scope.parent.qualname
+        return None
+
+    def _enter_type(self, ctx_expr: ast.AST, scope: Scope, depth: int) -> str | None:
+        if type(ctx_expr) is ast.Call:
+            name = self.callee_name(ctx_expr.func, scope)
+            if name in ENTER_RETURNS:
+                return ENTER_RETURNS[name]
+        t = self.type_of(ctx_expr, scope, depth + 1)
+        if t is None:
+            return None
+        return ENTER_RETURNS.get(t, t)
+
+    def annotation_type(self, ann: ast.AST, scope: Scope) -> str | None:
+        t = type(ann)
+        if t is ast.Constant and isinstance(ann.value, str):
+            try:
+                parsed = ast.parse(ann.value, mode="eval").body
+            except SyntaxError:
+                return None
+            return self.annotation_type(parsed, scope)
+        if t is ast.Name or t is ast.Attribute:
+            q = self.qualname(ann, scope)
+            return canonical(q) if q else None
+        if t is ast.BinOp and isinstance(ann.op, ast.BitOr):
+            left, right = ann.left, ann.right
+            if _is_none(right):
+                return self.annotation_type(left, scope)
+            if _is_none(left):
+                return self.annotation_type(right, scope)
+            return None
+        if t is ast.Subscript:
+            q = self.qualname(ann.value, scope)
+            if q in ("typing.Optional", "typing_extensions.Optional"):
+                return self.annotation_type(ann.slice, scope)
+            if q in ("typing.Annotated", "typing_extensions.Annotated") and type(ann.slice) is ast.Tuple:
+                return self.annotation_type(ann.slice.elts[0], scope)
+        return None
+
+    # ------------------------------------------------------------------ positions
+    def column(self, node: ast.AST) -> int:
+        """1-based character column where ``node`` starts (ast gives UTF-8 byte offsets)."""
+        return self.char_col(node.lineno, node.col_offset) + 1
+
+    def end_column(self, node: ast.AST) -> int:
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None)
+        if end_col is None:
+            return self.column(node)
+        return self.char_col(end_line, end_col) + 1
+
+    def char_col(self, line: int, byte_col: int) -> int:
+        if 1 <= line <= len(self.lines):
+            text = self.lines[line - 1]
+            if not text.isascii():
+                return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+        return byte_col
+
+    def source_segment(self, node: ast.AST) -> str:
+        """The exact source text of ``node`` (columns converted from bytes to characters)."""
+        start, end = node.lineno, node.end_lineno or node.lineno
+        c0 = self.char_col(start, node.col_offset)
+        c1 = self.char_col(end, node.end_col_offset or 0)
+        if start == end:
+            return self.lines[start - 1][c0:c1]
+        parts = [self.lines[start - 1][c0:]] + self.lines[start : end - 1] + [self.lines[end - 1][:c1]]
+        return "".join(parts)
+
+
+def _all_args(args: ast.arguments) -> list[ast.arg]:
+    out = list(args.posonlyargs) + list(args.args)
+    if args.vararg:
+        out.append(args.vararg)
+    out.extend(args.kwonlyargs)
+    if args.kwarg:
+        out.append(args.kwarg)
+    return out
+
+
+def _is_none(node: ast.AST) -> bool:
+    return type(node) is ast.Constant and node.value is None
+
+
+def _is_staticmethod(func: ast.AST) -> bool:
+    for d in func.decorator_list:
+        if type(d) is ast.Name and d.id == "staticmethod":
+            return True
+    return False
