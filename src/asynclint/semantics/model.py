@@ -390,12 +390,13 @@ class SemanticModel:
         func = call.func
         return self.callee_name(func)
 
-    def callee_name(self, func: ast.AST, scope: Scope | None = None) -> str | None:
+    def callee_name(self, func: ast.AST, scope: Scope | None = None, _depth: int = 0) -> str | None:
         q = self.qualname(func, scope)
         if q is not None:
             return canonical(q)
         if type(func) is ast.Attribute:
-            rt = self.type_of(func.value, scope)
+            # The depth travels on: ``x = x.strip()`` would otherwise recurse until the stack ends.
+            rt = self.type_of(func.value, scope, _depth + 1)
             if rt is not None:
                 return canonical(f"{rt}.{func.attr}")
         return None
@@ -413,7 +414,7 @@ class SemanticModel:
                 return None
             return self._bindings_type(bindings, expr.id, _depth)
         if t is ast.Call:
-            name = self.callee_name(expr.func, scope)
+            name = self.callee_name(expr.func, scope, _depth)
             if name is None:
                 return None
             return self._returns(name)
@@ -425,7 +426,7 @@ class SemanticModel:
                     return self._bindings_type(binds, None, _depth)
             return None
         if t is ast.Await and type(expr.value) is ast.Call:
-            name = self.callee_name(expr.value.func, scope)
+            name = self.callee_name(expr.value.func, scope, _depth)
             return AWAIT_RETURNS.get(name) if name else None
         return None
 
@@ -502,7 +503,7 @@ class SemanticModel:
 
     def _enter_type(self, ctx_expr: ast.AST, scope: Scope, depth: int) -> str | None:
         if type(ctx_expr) is ast.Call:
-            name = self.callee_name(ctx_expr.func, scope)
+            name = self.callee_name(ctx_expr.func, scope, depth)
             if name in ENTER_RETURNS:
                 return ENTER_RETURNS[name]
         t = self.type_of(ctx_expr, scope, depth + 1)
