@@ -12,6 +12,12 @@ import pathspec
 
 from asynclint.config import Config
 
+try:  # pathspec >= 0.12.2 names git's exact semantics "gitignore"
+    pathspec.PathSpec.from_lines("gitignore", [])
+    _GITIGNORE_STYLE = "gitignore"
+except (KeyError, LookupError):
+    _GITIGNORE_STYLE = "gitwildmatch"
+
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 
 
@@ -80,7 +86,7 @@ class _Ignore:
             spec = None
             if gi.is_file():
                 try:
-                    spec = pathspec.PathSpec.from_lines("gitwildmatch", gi.read_text(encoding="utf-8", errors="replace").splitlines())
+                    spec = pathspec.PathSpec.from_lines(_GITIGNORE_STYLE, gi.read_text(encoding="utf-8", errors="replace").splitlines())
                 except (OSError, ValueError):
                     spec = None
             self._specs[directory] = spec

@@ -19,7 +19,13 @@ def decode(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as e:
-        raise CannotAnalyse(f"bad encoding declaration: {e.msg if hasattr(e, 'msg') else e}") from None
+        msg = str(e.msg if getattr(e, "msg", None) else e)
+        m = re.match(r"unknown encoding(?: for [^:]+)?: (.+)", msg)
+        if m:
+            raise CannotAnalyse(f"unknown encoding {m.group(1).strip()!r} in the coding declaration") from None
+        if not msg.startswith("invalid or missing encoding declaration"):
+            raise CannotAnalyse(f"bad encoding declaration: {msg}") from None
+        encoding = "utf-8"  # no usable cookie: the bytes are simply not UTF-8, say where
     try:
         text = data.decode(encoding)
     except LookupError:
