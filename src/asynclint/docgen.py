@@ -108,12 +108,60 @@ def index_markdown(rules: tuple[type[Rule], ...]) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def config_markdown(rules: tuple[type[Rule], ...]) -> str:
+    from asynclint.config import SETTINGS
+
+    out = [
+        "# Configuration reference",
+        "",
+        "asynclint reads `[tool.asynclint]` from the nearest `pyproject.toml` that has one, or an",
+        "`asynclint.toml` (same keys, top level), searching upward from the current directory.",
+        "`--config FILE` names the file explicitly. Command-line flags override file values; paths",
+        "and globs are relative to the directory of the configuration file. An unknown key or a",
+        "bad value stops the run with exit status 2 and a message naming the file and the key.",
+        "",
+        "```toml",
+        "[tool.asynclint]",
+        'target-version = "3.12"',
+        'extend-select = ["ASL9"]',
+        'ignore = ["ASL104"]',
+        'per-file-ignores = { "tests/*" = ["ASL101"] }',
+        'blocking-calls = { "mycorp.db.query" = "mycorp.db.aquery" }',
+        "```",
+        "",
+        "## General settings",
+        "",
+    ]
+    for st in SETTINGS:
+        default = "(see below)" if st.key == "exclude" else f"`{st.default!r}`" if st.default not in (None, [], {}) else "none" if st.default is None else f"`{st.default!r}`"
+        out += [f"### `{st.key}`", "", st.doc, "", f"- Type: `{st.type}`", f"- Default: {default}", "", "```toml", st.example, "```", ""]
+        if st.key == "exclude":
+            out += ["Default list: " + ", ".join(f"`{p}`" for p in st.default) + ".", ""]
+    opts = [(r, o) for r in rules for o in r.options]
+    if opts:
+        out += ["## Rule options", ""]
+        for r, o in opts:
+            out += [
+                f"### `{o.key}`",
+                "",
+                f"Used by [{r.code}](rules/{r.code}.md) ({r.name}). {o.doc}",
+                "",
+                f"- Type: `{o.type.__name__}`",
+                f"- Default: `{o.default!r}`",
+                "",
+            ]
+            if o.example:
+                out += ["```toml", o.example, "```", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
 def generated_pages() -> dict[str, str]:
     from asynclint.registry import all_rules
 
     rules = all_rules()
     pages = {f"rules/{r.code}.md": rule_markdown(r) for r in rules}
     pages["rules/index.md"] = index_markdown(rules)
+    pages["configuration.md"] = config_markdown(rules)
     return pages
 
 
