@@ -1,0 +1,423 @@
+"""Questions about where a value goes and how control leaves a block, shared by several rules.
+
+* :func:`usage_of` -- what happens to the value of an expression: dropped, awaited, returned,
+  stored, passed on ... (ASL201-ASL203, ASL303 and anything else that cares whether a task,
+  coroutine or result is kept).
+* :func:`exits` / :func:`always_raises` -- the ways a block of statements can be left
+  (ASL301: does an ``except`` handler always re-raise?).
+* :func:`exception_names` -- the qualified classes an ``except`` clause catches, through
+  imports, aliases, tuples and module-level tuple constants.
+* :func:`local_coroutine_call` -- a call that certainly makes a coroutine object, decided with
+  this file and a small set of asyncio's own coroutine functions (the project-wide answer
+  belongs to the project index).
+
+All of it is lexical and local to one function: no guesses across calls.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable, Iterator
+
+from asynclint.knowledge.types import canonical
+
+# ---------------------------------------------------------------------------- usage
+
+DISCARDED = "discarded"  # an expression statement, or assigned to ``_``
+UNUSED = "unused"  # bound to a local name that is never read
+AWAITED = "awaited"
+RETURNED = "returned"  # ``return``, a lambda's body
+YIELDED = "yielded"
+STORED = "stored"  # attribute, subscript, module/class-level name, added to a collection
+ARGUMENT = "argument"  # passed to some other call
+ATTRIBUTE = "attribute"  # ``value.attr`` (a method called on it, an attribute read)
+ITERATED = "iterated"
+CONTEXT = "context"  # ``with value:``
+TESTED = "tested"  # truth test: if/while/assert, and/or/not, ternary test
+COMPARED = "compared"
+FORMATTED = "formatted"  # f-string field
+OTHER = "other"
+
+# Strongest first: when a name is read several times, the strongest read decides.
+_RANK = (AWAITED, RETURNED, YIELDED, STORED, ARGUMENT, ATTRIBUTE, ITERATED, CONTEXT, TESTED, COMPARED, FORMATTED, OTHER, DISCARDED, UNUSED)
+_RANK_OF = {u: i for i, u in enumerate(_RANK)}
+
+# ``x.append(value)`` and friends keep the value alive in the collection ``x``.
+COLLECTION_ADDERS = frozenset(
+    {"append", "add", "extend", "insert", "appendleft", "extendleft", "put", "put_nowait", "setdefault", "update", "push", "register"}
+)
+
+_CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Starred)
+_COMPS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def strongest(usages: Iterable[str]) -> str:
+    best = UNUSED
+    for u in usages:
+        if _RANK_OF[u] < _RANK_OF[best]:
+            best = u
+    return best
+
+
+def usage_of(sem, expr: ast.AST, follow: bool = True, _depth: int = 0) -> str:
+    """What becomes of the value of ``expr``.
+
+    The value is followed through parentheses, containers and comprehensions (an element of a
+    list that is stored is stored), ternaries and ``:=``. With ``follow``, a value bound to a
+    local name is judged by the strongest read of that name in its function: ``t =
+    create_task(...); return t`` is ``returned``; never read at all is ``unused``. Names bound
+    at module or class level are ``stored``: they outlive the statement.
+    """
+    child = expr
+    parent = sem.parent(expr)
+    while parent is not None:
+        tp = type(parent)
+        if tp is ast.Expr:
+            return DISCARDED
+        if tp is ast.Await:
+            return AWAITED
+        if tp is ast.Return:
+            return RETURNED
+        if tp is ast.Lambda:
+            return RETURNED if child is parent.body else OTHER
+        if tp is ast.Yield or tp is ast.YieldFrom:
+            return YIELDED
+        if tp in _CONTAINERS or (tp is ast.Dict and child in parent.values):
+            child, parent = parent, sem.parent(parent)
+            continue
+        if tp in _COMPS:
+            if child is getattr(parent, "elt", None) or child is getattr(parent, "value", None):
+                child, parent = parent, sem.parent(parent)
+                continue
+            return OTHER  # the key of a dict comprehension, or a condition
+        if tp is ast.comprehension:
+            return ITERATED if child is parent.iter else TESTED
+        if tp is ast.IfExp:
+            if child is parent.test:
+                return TESTED
+            child, parent = parent, sem.parent(parent)
+            continue
+        if tp is ast.NamedExpr:
+            outer = usage_of(sem, parent, follow, _depth)
+            if not follow:
+                return strongest((outer, STORED))
+            return strongest((outer, _name_usage(sem, parent.target, _depth)))
+        if tp is ast.Assign:
+            return _assigned(sem, parent.targets, follow, _depth)
+        if tp is ast.AnnAssign:
+            return _assigned(sem, [parent.target], follow, _depth) if parent.value is child else OTHER
+        if tp is ast.AugAssign:
+            return STORED if child is parent.value else OTHER
+        if tp is ast.keyword:
+            child, parent = parent, sem.parent(parent)
+            # fall through to the Call below with the keyword as the child
+            tp = type(parent)
+        if tp is ast.Call:
+            if child is parent.func:
+                return OTHER
+            func = parent.func
+            if type(func) is ast.Attribute and func.attr in COLLECTION_ADDERS:
+                return STORED
+            return ARGUMENT
+        if tp is ast.Attribute:
+            return ATTRIBUTE
+        if tp is ast.If or tp is ast.While or tp is ast.Assert:
+            return TESTED if child is parent.test else OTHER
+        if tp is ast.BoolOp or (tp is ast.UnaryOp and isinstance(parent.op, ast.Not)):
+            return TESTED
+        if tp is ast.Compare:
+            return COMPARED
+        if tp is ast.For or tp is ast.AsyncFor:
+            return ITERATED if child is parent.iter else OTHER
+        if tp is ast.withitem:
+            return CONTEXT
+        if tp is ast.FormattedValue:
+            return FORMATTED
+        return OTHER
+    return OTHER
+
+
+def _assigned(sem, targets: list[ast.AST], follow: bool, depth: int) -> str:
+    usages = []
+    for target in targets:
+        t = type(target)
+        if t is ast.Name:
+            if target.id == "_":
+                usages.append(DISCARDED)
+            elif not follow:
+                usages.append(STORED)
+            else:
+                usages.append(_name_usage(sem, target, depth))
+        elif t is ast.Attribute or t is ast.Subscript:
+            usages.append(STORED)
+        else:  # unpacked: the value itself is gone, its parts live on
+            usages.append(OTHER)
+    return strongest(usages)
+
+
+def _name_usage(sem, target: ast.Name, depth: int) -> str:
+    scope = sem.scope_of(target)
+    while scope.kind == "comprehension" and scope.parent is not None:
+        scope = scope.parent
+    if scope.kind in ("module", "class") or target.id in scope.globals or depth > 4:
+        return STORED
+    reads = list(name_reads(sem, target))
+    if not reads:
+        return UNUSED
+    return strongest(usage_of(sem, r, True, depth + 1) for r in reads)
+
+
+def name_reads(sem, target: ast.Name) -> Iterator[ast.Name]:
+    """Every read, in the binding's function, of the name ``target`` binds (nested functions
+    and comprehensions included, as long as the name still resolves to that binding)."""
+    scope = sem.scope_of(target)
+    while scope.kind == "comprehension" and scope.parent is not None:
+        scope = scope.parent
+    bindings = scope.bindings.get(target.id) or []
+    if not any(b.node is target for b in bindings):
+        return
+    for node in ast.walk(scope.node):
+        if type(node) is ast.Name and node.id == target.id and type(node.ctx) is ast.Load and node is not target:
+            found = sem.lookup(node.id, sem.scope_of(node))
+            if found is bindings:
+                yield node
+
+
+# ---------------------------------------------------------------------------- control flow
+
+FALL = "fall"  # runs off the end of the block
+RAISE = "raise"
+RETURN = "return"
+BREAK = "break"
+CONTINUE = "continue"
+
+
+def exits(sem, stmts: list[ast.stmt]) -> frozenset[str]:
+    """The ways control can leave ``stmts``: a subset of fall/raise/return/break/continue.
+
+    Raising from any call is not counted (everything may raise); only an explicit ``raise``
+    is. ``with contextlib.suppress(...)`` turns a ``raise`` inside it into falling through.
+    """
+    current = {FALL}
+    for stmt in stmts:
+        if FALL not in current:
+            break  # unreachable
+        current.discard(FALL)
+        current |= _stmt_exits(sem, stmt)
+    return frozenset(current)
+
+
+def always_raises(sem, stmts: list[ast.stmt]) -> bool:
+    """True when every way out of ``stmts`` is a ``raise`` (bare, ``raise X``, ``raise X from e``)."""
+    return exits(sem, stmts) == {RAISE}
+
+
+def _stmt_exits(sem, stmt: ast.stmt) -> set[str]:
+    t = type(stmt)
+    if t is ast.Raise:
+        return {RAISE}
+    if t is ast.Return:
+        return {RETURN}
+    if t is ast.Break:
+        return {BREAK}
+    if t is ast.Continue:
+        return {CONTINUE}
+    if t is ast.If:
+        truth = _constant_truth(stmt.test)
+        if truth is True:
+            return set(exits(sem, stmt.body))
+        if truth is False:
+            return set(exits(sem, stmt.orelse))
+        return set(exits(sem, stmt.body) | exits(sem, stmt.orelse))
+    if t in (ast.While, ast.For, ast.AsyncFor):
+        body = exits(sem, stmt.body)
+        out = set(body - {BREAK, CONTINUE, FALL})
+        endless = t is ast.While and _constant_truth(stmt.test) is True
+        if BREAK in body:
+            out.add(FALL)
+        if not endless:
+            out |= exits(sem, stmt.orelse)
+        return out
+    if t is ast.Try or t.__name__ == "TryStar":
+        body = exits(sem, stmt.body)
+        out = set(body - {FALL})
+        if FALL in body:
+            out |= exits(sem, stmt.orelse)
+        for handler in stmt.handlers:
+            out |= exits(sem, handler.body)
+        if stmt.finalbody:
+            final = exits(sem, stmt.finalbody)
+            if FALL not in final:
+                return set(final)
+            out |= final - {FALL}
+        return out
+    if t is ast.With or t is ast.AsyncWith:
+        out = set(exits(sem, stmt.body))
+        if RAISE in out and any(sem.call_name(i.context_expr) == "contextlib.suppress" for i in stmt.items if type(i.context_expr) is ast.Call):
+            out.add(FALL)
+        return out
+    if t is ast.Match:
+        out = {FALL}
+        for case in stmt.cases:
+            out |= exits(sem, case.body)
+        return out
+    return {FALL}
+
+
+def _constant_truth(test: ast.AST) -> bool | None:
+    if type(test) is ast.Constant:
+        return bool(test.value)
+    return None
+
+
+def contains_await_point(stmts: Iterable[ast.AST]) -> bool:
+    """Whether ``stmts`` can suspend (``await``, ``async for``, ``async with``, an async
+    comprehension) in their own function: nested defs, lambdas and classes do not count."""
+    stack = list(stmts)
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t is ast.Await or t is ast.AsyncFor or t is ast.AsyncWith:
+            return True
+        if t is ast.comprehension and node.is_async:
+            return True
+        if t in _SCOPES:
+            # decorators and defaults run here, the body does not
+            stack.extend(getattr(node, "decorator_list", ()))
+            if t is not ast.ClassDef:
+                stack.extend(node.args.defaults)
+                stack.extend(d for d in node.args.kw_defaults if d is not None)
+            else:
+                stack.extend(node.bases)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+# ---------------------------------------------------------------------------- exceptions
+
+BASE_EXCEPTION = "builtins.BaseException"
+CANCELLED_ERROR = "asyncio.CancelledError"
+
+
+def exception_names(sem, expr: ast.AST | None, _depth: int = 0) -> frozenset[str] | None:
+    """The qualified classes an ``except`` clause names; ``None`` (bare ``except:``) is
+    ``builtins.BaseException``. Unresolvable parts are left out, so the answer is what the
+    clause is *known* to catch. Names bound once to a tuple (``RETRY = (A, B)``) are followed.
+    """
+    if expr is None:
+        return frozenset({BASE_EXCEPTION})
+    if _depth > 4:
+        return frozenset()
+    t = type(expr)
+    if t is ast.Tuple:
+        out: set[str] = set()
+        for elt in expr.elts:
+            out |= exception_names(sem, elt, _depth + 1) or ()
+        return frozenset(out)
+    if t is ast.Name or t is ast.Attribute:
+        q = sem.qualname(expr)
+        if q is not None:
+            return frozenset({canonical(q)})
+        if t is ast.Name:
+            binds = sem.lookup(expr.id, sem.scope_of(expr))
+            if binds and len(binds) == 1 and binds[0].kind == "assign" and binds[0].value is not None:
+                return exception_names(sem, binds[0].value, _depth + 1)
+    return frozenset()
+
+
+def catches_cancellation(sem, handler: ast.ExceptHandler) -> str | None:
+    """The name, as the message should show it, of what makes ``handler`` catch
+    ``asyncio.CancelledError`` (itself, ``BaseException`` or a bare ``except``), else None."""
+    if handler.type is None:
+        return "except:"
+    names = exception_names(sem, handler.type) or frozenset()
+    if CANCELLED_ERROR in names:
+        return "CancelledError"
+    if BASE_EXCEPTION in names:
+        return "BaseException"
+    return None
+
+
+# ---------------------------------------------------------------------------- coroutines
+
+# asyncio's own coroutine functions: calling one makes a coroutine object, never a task.
+ASYNCIO_COROUTINES = frozenset(
+    {
+        "asyncio.sleep",
+        "asyncio.wait_for",
+        "asyncio.wait",
+        "asyncio.open_connection",
+        "asyncio.open_unix_connection",
+        "asyncio.start_server",
+        "asyncio.start_unix_server",
+        "asyncio.create_subprocess_exec",
+        "asyncio.create_subprocess_shell",
+        "asyncio.to_thread",
+        "asyncio.staggered.staggered_race",
+        "asyncio.Lock.acquire",
+        "asyncio.Semaphore.acquire",
+        "asyncio.BoundedSemaphore.acquire",
+        "asyncio.Condition.wait",
+        "asyncio.Condition.wait_for",
+        "asyncio.Event.wait",
+        "asyncio.Queue.get",
+        "asyncio.Queue.put",
+        "asyncio.Queue.join",
+        "asyncio.AbstractEventLoop.sock_recv",
+        "asyncio.AbstractEventLoop.sock_sendall",
+        "asyncio.AbstractEventLoop.sock_connect",
+        "asyncio.AbstractEventLoop.sock_accept",
+        "asyncio.AbstractEventLoop.getaddrinfo",
+        "asyncio.AbstractEventLoop.create_connection",
+        "asyncio.AbstractEventLoop.create_server",
+        "asyncio.AbstractEventLoop.shutdown_asyncgens",
+        "asyncio.AbstractEventLoop.shutdown_default_executor",
+    }
+)
+
+
+def local_coroutine_call(sem, call: ast.AST) -> str | None:
+    """The callee's name when ``call`` surely creates a coroutine object: a call of an
+    ``async def`` of this module (functions, and methods through ``self``/typed receivers)
+    that is not an async generator, or of a known asyncio coroutine function."""
+    if type(call) is not ast.Call:
+        return None
+    name = sem.call_name(call)
+    if name is None:
+        return None
+    if name in ASYNCIO_COROUTINES:
+        return name
+    func = sem.functions.get(name)
+    if type(func) is ast.AsyncFunctionDef and not is_generator(func):
+        return name
+    return None
+
+
+def is_generator(func: ast.AST) -> bool:
+    """Whether the function's own body yields (nested defs and lambdas do not count)."""
+    stack = list(func.body)
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t is ast.Yield or t is ast.YieldFrom:
+            return True
+        if t in _SCOPES:
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def dotted_name(expr: ast.AST) -> str | None:
+    """``a.b.c`` as written (no resolution); the callee's for a call (``@app.get("/")``)."""
+    if type(expr) is ast.Call:
+        expr = expr.func
+    parts = []
+    while type(expr) is ast.Attribute:
+        parts.append(expr.attr)
+        expr = expr.value
+    if type(expr) is not ast.Name:
+        return None
+    parts.append(expr.id)
+    return ".".join(reversed(parts))
