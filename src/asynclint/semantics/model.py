@@ -14,7 +14,7 @@ import builtins
 from collections import defaultdict
 from typing import Iterable, Iterator
 
-from asynclint.knowledge.types import AWAIT_RETURNS, CLASSES, ENTER_RETURNS, RETURNS, canonical
+from asynclint.knowledge.types import AWAIT_RETURNS, BINOP_RETURNS, CLASSES, ENTER_RETURNS, ITEM_RETURNS, RETURNS, canonical
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -101,6 +101,8 @@ class SemanticModel:
         self.module_scope = Scope("module", tree, None, self.module)
         # Hook for the project index: qualified callable -> type it returns, or None.
         self.external_returns = None
+        # Names the user's configuration declares to be classes (``blocking-calls`` methods).
+        self.assumed_classes: set[str] = set()
         self._walk()
 
     # ------------------------------------------------------------------ building
@@ -218,8 +220,16 @@ class SemanticModel:
                 target.id, Binding(kind, scope, value=value, annotation=annotation, node=target)
             )
         elif t is ast.Tuple or t is ast.List:
-            for elt in target.elts:
-                self._bind_target(elt, scope, "other")
+            # ``a, b = X(), Y()`` binds element by element; any other unpacking is opaque.
+            values = None
+            if kind == "assign" and type(value) in (ast.Tuple, ast.List) and len(value.elts) == len(target.elts):
+                if not any(type(e) is ast.Starred for e in (*target.elts, *value.elts)):
+                    values = value.elts
+            for i, elt in enumerate(target.elts):
+                if values is not None:
+                    self._bind_target(elt, scope, "assign", value=values[i])
+                else:
+                    self._bind_target(elt, scope, "other")
         elif t is ast.Starred:
             self._bind_target(target.value, scope, "other")
         elif t is ast.Attribute and type(target.value) is ast.Name and kind in ("assign", "with"):
@@ -424,14 +434,21 @@ class SemanticModel:
                 binds = self._class_attr(owner, expr.attr)
                 if binds:
                     return self._bindings_type(binds, None, _depth)
+                return ITEM_RETURNS.get(owner)  # ``client.db.users`` in pymongo
             return None
+        if t is ast.Subscript:
+            owner = self.type_of(expr.value, scope, _depth + 1)
+            return ITEM_RETURNS.get(owner) if owner is not None else None
+        if t is ast.BinOp:
+            left = self.type_of(expr.left, scope, _depth + 1)
+            return BINOP_RETURNS.get((left, type(expr.op).__name__)) if left is not None else None
         if t is ast.Await and type(expr.value) is ast.Call:
             name = self.callee_name(expr.value.func, scope, _depth)
             return AWAIT_RETURNS.get(name) if name else None
         return None
 
     def _returns(self, name: str) -> str | None:
-        if name in CLASSES or name in self.classes:
+        if name in CLASSES or name in self.classes or name in self.assumed_classes:
             return name
         r = RETURNS.get(name)
         if r is not None:
