@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import ast
+
+from asynclint.rule import Example, Rule, RuleContext
+from asynclint.semantics.flow import ATTRIBUTE, DISCARDED, UNUSED, usage_of
+
+TASK_FACTORIES = frozenset(
+    {
+        "asyncio.create_task",
+        "asyncio.ensure_future",
+        "asyncio.AbstractEventLoop.create_task",
+        "asyncio.BaseEventLoop.create_task",
+    }
+)
+_DROPPED = (DISCARDED, UNUSED)
+
+
+class TaskNotStored(Rule):
+    code = "ASL203"
+    name = "task-not-stored"
+    summary = "A task created with `create_task()`/`ensure_future()` whose reference is dropped"
+    related = ("ASL201", "ASL303")
+    doc = """
+    ## What it does
+    Flags `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and `loop.create_task(...)`
+    (the loop known from `asyncio.get_running_loop()`, `asyncio.get_event_loop()` or an
+    `asyncio.AbstractEventLoop` annotation) whose result is thrown away: an expression
+    statement, `_ = ...`, a local name never read again, or a method chained on it
+    (`create_task(...).add_done_callback(...)`) as a statement.
+
+    A task that is returned, stored (attribute, subscript, module-level name), added to a
+    collection (`tasks.add(t)`, `background.append(t)`), passed on or awaited is fine, and
+    so is `TaskGroup.create_task(...)`: the task group keeps its tasks.
+
+    ## Why is this bad?
+    The event loop keeps only a weak reference to its tasks. A task nobody references can
+    be garbage-collected before it finishes ("Task was destroyed but it is pending!"), and
+    its exception, if any, is never seen.
+
+    ## Instead
+    Keep a reference until the task is done, e.g. `background.add(task);
+    task.add_done_callback(background.discard)`, or run it in an `asyncio.TaskGroup`.
+    """
+    bad = (
+        Example(
+            """
+            import asyncio
+
+            async def main(jobs):
+                asyncio.create_task(jobs.run())  # expect: ASL203
+                asyncio.ensure_future(jobs.flush())  # expect: ASL203
+                _ = asyncio.create_task(jobs.ping())  # expect: ASL203
+                task = asyncio.create_task(jobs.poll())  # expect: ASL203
+                asyncio.create_task(jobs.log()).add_done_callback(print)  # expect: ASL203
+                for job in jobs:
+                    asyncio.create_task(job())  # expect: ASL203
+            """
+        ),
+        Example(
+            """
+            import asyncio
+            from asyncio import create_task as spawn
+
+            async def main(job):
+                loop = asyncio.get_running_loop()
+                loop.create_task(job())  # expect: ASL203
+                asyncio.get_event_loop().create_task(job())  # expect: ASL203
+                spawn(job())  # expect: ASL203
+
+            def schedule(loop: asyncio.AbstractEventLoop, job):
+                loop.create_task(job())  # expect: ASL203
+            """,
+            title="loops and aliases",
+        ),
+    )
+    good = (
+        Example(
+            """
+            import asyncio
+
+            background = set()
+
+            async def main(jobs):
+                task = asyncio.create_task(jobs.run())
+                background.add(task)
+                task.add_done_callback(background.discard)
+                pending = [asyncio.create_task(j()) for j in jobs]
+                await asyncio.wait(pending)
+                result = await asyncio.create_task(jobs.once())
+                jobs.current = asyncio.ensure_future(jobs.flush())
+                jobs.by_name["ping"] = asyncio.create_task(jobs.ping())
+                queue = []
+                queue.append(asyncio.create_task(jobs.log()))
+                return asyncio.create_task(jobs.last())
+
+            async def grouped(jobs):
+                async with asyncio.TaskGroup() as tg:
+                    for job in jobs:
+                        tg.create_task(job())
+
+            WATCHER = asyncio.ensure_future(asyncio.sleep(1))
+
+            def make(coro):
+                t = asyncio.create_task(coro)
+                return t
+            """
+        ),
+        Example(
+            """
+            import asyncio
+
+            class Service:
+                def __init__(self, registry):
+                    self.registry = registry
+
+                async def start(self, job):
+                    self.registry.create_task(job())  # not an event loop
+
+            async def main(tasks, job):
+                tasks.create_task(job())
+            """,
+            title="create_task of something that is not known to be a loop",
+        ),
+    )
+
+    def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
+        sem = ctx.sem
+        name = sem.call_name(node)
+        if name not in TASK_FACTORIES:
+            return
+        usage = usage_of(sem, node)
+        if usage == ATTRIBUTE:
+            attr = sem.parent(node)
+            chained = sem.parent(attr)
+            if type(chained) is not ast.Call or chained.func is not attr or usage_of(sem, chained) not in _DROPPED:
+                return
+            usage = DISCARDED
+        if usage not in _DROPPED:
+            return
+        what = name.rsplit(".", 1)[-1]
+        where = "the name it is bound to is never used" if usage == UNUSED else "its result is dropped"
+        ctx.report(
+            node,
+            f"the task made by `{what}()` can be garbage-collected before it finishes: {where}; "
+            "keep a reference (e.g. a set of background tasks) or use `asyncio.TaskGroup`",
+        )
