@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,50 @@ def test_example(rule, kind, i, ex, tmp_path):
     if kind == "good":
         assert not expected, "good examples must not mark lines"
     assert found == expected
+
+
+# ---------------------------------------------------------------------- fixes
+FIX_CASES = [
+    pytest.param(rule, i, ex, id=f"{rule.code}-bad{i}-fix")
+    for rule in all_rules()
+    for i, ex in enumerate(rule.bad)
+    if ex.fixed is not None
+]
+_EXPECT_MARK = re.compile(r"[ \t]*#\s*expect:[A-Z0-9, \t]*$", re.MULTILINE)
+
+
+def fix_example(rule: type[Rule], ex: Example, tmp_path: Path):
+    """``--fix`` (plus ``--unsafe-fixes`` when the example says so) on the example, with its
+    ``# expect:`` markers removed; returns (outcome, a lint function for the same project)."""
+    from asynclint.fix import engine_lint, fix_text
+
+    run_example(rule, ex, tmp_path)  # writes the project
+    source = _EXPECT_MARK.sub("", ex.source)
+    (tmp_path / "example.py").write_text(source)
+    options = tuple(sorted((k, v if not isinstance(v, dict) else tuple(sorted(v.items()))) for k, v in ex.config.items()))
+    cfg = Config(select=(rule.code,), rule_options=options, target_version=ex.target_version or (3, 12), base_dir=str(tmp_path))
+    linter = Linter(cfg, tmp_path)
+    others = [linter.lint_path(str(tmp_path / rel), rel).summary for rel in ex.files if rel.endswith(".py")]
+    lint = engine_lint(linter, str(tmp_path / "example.py"), "example.py", tmp_path, [s for s in others if s is not None])
+    return fix_text(source, lint, unsafe=ex.unsafe), lint
+
+
+@pytest.mark.parametrize("rule,i,ex", FIX_CASES)
+def test_example_fix(rule, i, ex, tmp_path):
+    from asynclint.fix import fixable
+
+    outcome, lint = fix_example(rule, ex, tmp_path)
+    assert not outcome.errors, outcome.errors
+    assert outcome.text == ex.fixed_source
+    compile(outcome.text, "example.py", "exec", dont_inherit=True)
+    findings, errors = lint(outcome.text)
+    assert not errors, errors
+    left = [(f.line, f.code) for f in fixable(findings, ex.unsafe)]
+    assert not left, f"fixed text still has fixable findings (fixes do not converge): {left}"
+
+
+def test_fixable_rules_show_their_fix():
+    missing = [r.code for r in all_rules() if r.fix and not any(ex.fixed is not None for ex in r.bad)]
+    assert not missing, f"rules with `fix` set but no bad example with `fixed=`: {missing}"
+    unsafe_untested = [r.code for r in all_rules() if r.fix == "unsafe" and not any(ex.fixed is not None and ex.unsafe for ex in r.bad)]
+    assert not unsafe_untested, f"rules with unsafe fixes but no example with `unsafe=True`: {unsafe_untested}"

@@ -74,6 +74,10 @@ def _selector_option(name: str, help_text: str):
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
 @click.option("--cache-dir", metavar="DIR", help="Cache directory (default: .asynclint_cache at the project root).")
 @click.option("--no-noqa", is_flag=True, help="Ignore all # noqa comments (for audits).")
+@click.option("--fix/--no-fix", default=None, help="Apply safe fixes to the files, then report what is left (exit 1 if findings remain).")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Let --fix, --diff and --fix-only apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change no file (exit 1 if there would be changes).")
+@click.option("--fix-only", is_flag=True, help="Apply fixes and do not report what is left (exit 0 unless there were errors).")
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from '-' (stdin), for messages and per-file settings.")
 def check(paths, config_file, output_format, **opts) -> None:
     """Lint PATHS (files or directories, recursively; '-' for stdin)."""
@@ -97,7 +101,7 @@ def cli_overrides(opts: dict, output_format: str | None) -> dict:
         o["exclude"] = list(opts["exclude"])
     if opts.get("extend_exclude"):
         o["extend-exclude"] = list(opts["extend_exclude"])
-    for key in ("force_exclude", "respect_gitignore", "include_pyi", "statistics", "quiet"):
+    for key in ("force_exclude", "respect_gitignore", "include_pyi", "statistics", "quiet", "fix", "unsafe_fixes"):
         if opts.get(key) is not None:
             o[key.replace("_", "-")] = opts[key]
     if opts.get("target_version"):
@@ -155,6 +159,10 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
         run.findings.extend(stdin_run.findings)
         run.errors.extend(stdin_run.errors)
         results.append(res)
+    if config.fix or opts.get("fix_only") or opts.get("diff"):
+        from asynclint.fix_cli import fix_and_report
+
+        return fix_and_report(results, disc.files, errors, config, project_root, opts, data if "-" in paths else None, stdin_name or "-")
     errors.extend(run.errors)
     findings = run.findings
     text = render(config.format, findings, errors, files_checked=len(results), quiet=config.quiet, statistics=config.statistics)

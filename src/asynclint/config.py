@@ -76,6 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cache", "bool", True, "Reuse results for files whose content did not change.", "cache = false"),
     Setting("cache-dir", "str", None, "Where the cache lives. Default: `.asynclint_cache` at the project root, or `$ASYNCLINT_CACHE_DIR`.", 'cache-dir = "/tmp/asynclint"'),
     Setting("noqa", "bool", True, "Honour `# noqa` comments; `--no-noqa` turns them off for an audit.", "noqa = false"),
+    Setting("fix", "bool", False, "Apply safe fixes to the files (as `--fix`). Lines with a `# noqa` for the rule are never fixed.", "fix = true"),
+    Setting("unsafe-fixes", "bool", False, "Let `--fix`, `--diff` and `--fix-only` apply unsafe fixes too (they may change behaviour; review them).", "unsafe-fixes = true"),
 )
 
 
@@ -99,6 +101,8 @@ class Config:
     cache: bool = True
     cache_dir: str | None = None
     noqa: bool = True
+    fix: bool = False
+    unsafe_fixes: bool = False
     rule_options: tuple[tuple[str, Any], ...] = ()
     config_file: str | None = None
     base_dir: str = "."  # directory that relative patterns are resolved against
@@ -332,7 +336,7 @@ def build(values: dict[str, Any], config_file: str | None, base_dir: Path) -> Co
     if "exclude" in values:
         kw["exclude"] = tuple(values["exclude"])
     kw["extend_exclude"] = tuple(values.get("extend-exclude", ()))
-    for key in ("force-exclude", "respect-gitignore", "include-pyi", "statistics", "quiet", "cache", "noqa"):
+    for key in ("force-exclude", "respect-gitignore", "include-pyi", "statistics", "quiet", "cache", "noqa", "fix", "unsafe-fixes"):
         if key in values:
             kw[key.replace("-", "_")] = values[key]
     for key in ("format", "output-file", "cache-dir"):
