@@ -148,7 +148,14 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
         errors.append(FileError(m, "cannot analyse: no such file or directory"))
     for p, reason in disc.unreadable:
         errors.append(FileError(p, f"cannot analyse: {reason}"))
-    run = lint_files(disc.files, config, project_root)
+    from asynclint.progress import ProgressBar, wanted
+
+    bar = ProgressBar() if wanted(config.quiet) else None
+    try:
+        run = lint_files(disc.files, config, project_root, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     results = run.files
     if "-" in paths:
         data = sys.stdin.buffer.read()
@@ -165,7 +172,8 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
         return fix_and_report(results, disc.files, errors, config, project_root, opts, data if "-" in paths else None, stdin_name or "-")
     errors.extend(run.errors)
     findings = run.findings
-    text = render(config.format, findings, errors, files_checked=len(results), quiet=config.quiet, statistics=config.statistics)
+    analysed = sum(1 for r in results if not any(e.message.startswith("cannot analyse") for e in r.errors))
+    text = render(config.format, findings, errors, files_checked=analysed, quiet=config.quiet, statistics=config.statistics)
     for e in errors:
         click.echo(str(e), err=True)
     if config.output_file:

@@ -161,12 +161,12 @@ def find_config_file(start: Path) -> tuple[Path | None, Path | None]:
     for d in [start, *start.parents]:
         own = d / "asynclint.toml"
         pp = d / "pyproject.toml"
-        if pyproject is None and pp.is_file():
+        if pyproject is None and os.path.isfile(pp):
             pyproject = pp
         if config is None:
-            if own.is_file():
+            if os.path.isfile(own):
                 config = own
-            elif pp.is_file() and _has_tool_table(pp):
+            elif os.path.isfile(pp) and _has_tool_table(pp):
                 config = pp
         if config is not None and pyproject is not None:
             break
@@ -213,7 +213,7 @@ def load_config(config_path: str | None = None, cwd: Path | None = None, overrid
     file = None
     if config_path:
         file = Path(config_path)
-        if not file.is_file():
+        if not os.path.isfile(file):
             raise ConfigError(f"{config_path}: config file not found")
         data = load_toml(file)
         values = table_of(file, data)

@@ -34,10 +34,10 @@ def find_project_root(paths: list[str]) -> Path | None:
         if p == "-":
             continue
         start = Path(p).resolve()
-        if not start.is_dir():
+        if not os.path.isdir(start):
             start = start.parent
         for d in [start, *start.parents]:
-            if any((d / m).exists() for m in PROJECT_MARKERS):
+            if any(os.path.exists(d / m) for m in PROJECT_MARKERS):
                 return d
     return None
 
@@ -61,7 +61,7 @@ class _Ignore:
             pat = pat.rstrip("/")
             if fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel, pat + "/*"):
                 return True
-        if is_dir and (path / "pyvenv.cfg").exists():
+        if is_dir and os.path.exists(path / "pyvenv.cfg"):
             return True  # a virtualenv, whatever it is called
         return False
 
@@ -84,7 +84,7 @@ class _Ignore:
         if directory not in self._specs:
             gi = directory / ".gitignore"
             spec = None
-            if gi.is_file():
+            if os.path.isfile(gi):
                 try:
                     spec = pathspec.PathSpec.from_lines(_GITIGNORE_STYLE, gi.read_text(encoding="utf-8", errors="replace").splitlines())
                 except (OSError, ValueError):
@@ -99,7 +99,7 @@ def _gitignore_roots(start: Path) -> list[Path]:
     roots = []
     for d in [start, *start.parents]:
         roots.append(d)
-        if (d / ".git").exists():
+        if os.path.exists(d / ".git"):
             return list(reversed(roots))
     return [start]
 
@@ -118,10 +118,10 @@ def discover(paths: list[str], config: Config) -> Discovery:
 
     for raw in paths:
         p = Path(raw)
-        if not p.exists() and not p.is_symlink():
+        if not os.path.exists(p) and not os.path.islink(p):
             out.missing.append(raw)
             continue
-        if p.is_dir():
+        if os.path.isdir(p):
             start = p.absolute()
             roots = _gitignore_roots(start)
             visited: set[tuple[int, int]] = set()
