@@ -1,0 +1,335 @@
+"""Pass 2: the project index, built from every module's summary, resolves refs across modules.
+
+``index.value(ref)`` follows a ref (``app.service.Service().repo.save``) through modules,
+re-exports, star imports, classes and their project base classes (in MRO order), typed
+attributes and annotated returns. Names outside the project become ``external`` values
+answered from ``knowledge/``. Anything that cannot be followed is ``UNKNOWN``: unknown is never
+a coroutine, never an async context manager, never blocking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from asynclint.knowledge.blocking import blocking_for
+from asynclint.knowledge.coroutines import (
+    ASYNC_CONTEXT_MANAGERS,
+    ASYNC_ITERABLES,
+    ATTRIBUTE_TYPES,
+    CALL_RETURNS,
+    CONTEXT_MANAGER_DECORATORS,
+    COROUTINE_FUNCTIONS,
+    NEUTRAL_BASES,
+    PROPERTY_DECORATORS,
+    TRANSPARENT_DECORATORS,
+)
+from asynclint.knowledge.types import CLASSES, RETURNS, canonical
+from asynclint.project.summary import ClassSummary, FunctionSummary, ModuleSummary
+
+_MAX_DEPTH = 24
+
+
+@dataclass(frozen=True)
+class Value:
+    """What a ref denotes.
+
+    kind: module | function | class | instance | external | coroutine | asyncgen | unknown.
+    ``external`` values carry a library name (a callable, or a type for instances);
+    ``coroutine``/``asyncgen`` are the results of calling such functions.
+    """
+
+    kind: str
+    name: str = ""
+    module: ModuleSummary | None = None
+    function: FunctionSummary | None = None
+    cls: ClassSummary | None = None
+
+    @property
+    def where(self) -> str:
+        """``app/repo.py:41`` for project definitions, "" otherwise."""
+        item = self.function or self.cls
+        if self.module is None or item is None:
+            return ""
+        return f"{self.module.path}:{item.line}"
+
+    @property
+    def label(self) -> str:
+        """``save``, ``UserRepo.save``, ``UserRepo``, ``asyncio.sleep``, ``open``."""
+        if self.function is not None:
+            return self.function.name
+        if self.cls is not None:
+            return self.cls.name
+        if self.kind == "external":
+            return self.name[len("builtins."):] if self.name.startswith("builtins.") else self.name
+        return self.name
+
+
+UNKNOWN = Value("unknown")
+
+
+def _segments(ref: str) -> list[tuple[str, int]]:
+    out = []
+    for seg in ref.split("."):
+        name = seg.rstrip("()")
+        out.append((name, (len(seg) - len(name)) // 2))
+    return out
+
+
+class ProjectIndex:
+    def __init__(self, summaries: Iterable[ModuleSummary]):
+        self.modules: dict[str, ModuleSummary] = {}
+        for s in summaries:
+            if s is not None:
+                self.modules.setdefault(s.module, s)
+        self._values: dict[str, Value] = {}
+        self._chains: dict[tuple[str, str], tuple[str, ...] | None] = {}
+
+    # ------------------------------------------------------------------ values
+    def value(self, ref: str | None, _depth: int = 0) -> Value:
+        if not ref or ref == "?" or _depth > _MAX_DEPTH:
+            return UNKNOWN
+        cached = self._values.get(ref)
+        if cached is not None:
+            return cached
+        self._values[ref] = UNKNOWN  # a ref that reaches itself stays unknown
+        v = self._evaluate(ref, _depth)
+        self._values[ref] = v
+        return v
+
+    def _evaluate(self, ref: str, depth: int) -> Value:
+        segs = _segments(ref)
+        start = 0
+        cur = None
+        for i in range(len(segs), 0, -1):
+            if all(calls == 0 for _, calls in segs[: i - 1]):
+                mod = ".".join(n for n, _ in segs[:i])
+                if mod in self.modules:
+                    cur = Value("module", mod, self.modules[mod])
+                    cur = self._call(cur, segs[i - 1][1], depth)
+                    start = i
+                    break
+        if cur is None:
+            name, calls = segs[0]
+            cur = self._call(Value("external", name), calls, depth)
+            start = 1
+        for name, calls in segs[start:]:
+            if cur.kind == "unknown":
+                return UNKNOWN
+            cur = self._call(self.member(cur, name, depth), calls, depth)
+        return cur
+
+    def _call(self, v: Value, calls: int, depth: int) -> Value:
+        for _ in range(calls):
+            v = self.call_result(v, depth)
+        return v
+
+    def member(self, owner: Value, name: str, depth: int = 0) -> Value:
+        kind = owner.kind
+        if kind == "module":
+            return self._module_member(owner.module, name, depth)
+        if kind in ("class", "instance"):
+            found = self._class_member(owner, name, depth)
+            return found if found is not None else UNKNOWN
+        if kind == "external":
+            full = canonical(f"{owner.name}.{name}")
+            t = ATTRIBUTE_TYPES.get(full) or ATTRIBUTE_TYPES.get(f"{owner.name}.*")
+            return Value("external", t if t else full)
+        return UNKNOWN
+
+    def _module_member(self, mod: ModuleSummary, name: str, depth: int, _seen: frozenset = frozenset()) -> Value:
+        entry = mod.names.get(name)
+        if entry is not None:
+            kind, payload = entry
+            if kind == "def":
+                f = mod.functions.get(payload)
+                return Value("function", f"{mod.module}.{payload}", mod, function=f) if f else UNKNOWN
+            if kind == "class":
+                c = mod.classes.get(payload)
+                return Value("class", f"{mod.module}.{payload}", mod, cls=c) if c else UNKNOWN
+            return self.value(payload, depth + 1)  # an import (re-export) or a typed variable
+        sub = f"{mod.module}.{name}"
+        if sub in self.modules:
+            return Value("module", sub, self.modules[sub])
+        for star in mod.star_imports:
+            if star in self.modules and star not in _seen:
+                v = self._module_member(self.modules[star], name, depth + 1, _seen | {mod.module})
+                if v.kind != "unknown":
+                    return v
+        return UNKNOWN
+
+    def mro(self, cls_value: Value, depth: int = 0) -> list[Value]:
+        """The class and its bases, depth-first left to right; external bases appear as
+        ``external`` values, unresolvable ones as ``UNKNOWN``, neutral ones are dropped."""
+        out: list[Value] = []
+        seen: set[str] = set()
+
+        def visit(v: Value, d: int) -> None:
+            if v.kind != "class" or v.name in seen or d > _MAX_DEPTH:
+                if v.kind != "class":
+                    out.append(v)
+                return
+            seen.add(v.name)
+            out.append(v)
+            for b in v.cls.bases:
+                if b in NEUTRAL_BASES:
+                    continue
+                bv = self.value(b, depth + d + 1)
+                if bv.kind == "external" and canonical(bv.name) in NEUTRAL_BASES:
+                    continue
+                visit(bv if bv.kind in ("class", "external") else UNKNOWN, d + 1)
+
+        visit(Value("class", cls_value.name, cls_value.module, cls=cls_value.cls), 0)
+        return out
+
+    def _class_member(self, owner: Value, name: str, depth: int) -> Value | None:
+        for c in self.mro(owner, depth):
+            if c.kind == "unknown":
+                return UNKNOWN
+            if c.kind == "external":
+                return self.member(c, name, depth + 1)
+            info = c.cls
+            if name in info.methods:
+                f = c.module.functions.get(f"{info.name}.{name}")
+                if f is None:
+                    return UNKNOWN
+                fv = Value("function", f"{c.module.module}.{f.name}", c.module, function=f)
+                if any(d.rstrip("()") in PROPERTY_DECORATORS for d in f.decorators):
+                    return self.call_result(fv, depth + 1)
+                return fv
+            if name in info.attrs:
+                return self.value(info.attrs[name], depth + 1)
+        return None  # definitely not defined in the project classes, no unknown base
+
+    def call_result(self, v: Value, depth: int = 0) -> Value:
+        if v.kind == "class":
+            return Value("instance", v.name, v.module, cls=v.cls)
+        if v.kind == "function":
+            f = v.function
+            decorators = [d.rstrip("()") for d in f.decorators]
+            for d in decorators:
+                if d in CONTEXT_MANAGER_DECORATORS:
+                    return Value("external", CONTEXT_MANAGER_DECORATORS[d])
+            if not all(d in TRANSPARENT_DECORATORS for d in decorators):
+                return UNKNOWN
+            if f.is_async:
+                return Value("asyncgen" if f.is_generator else "coroutine", v.name, v.module, function=f)
+            if f.is_generator:
+                return UNKNOWN
+            r = self.value(f.returns, depth + 1) if f.returns else UNKNOWN
+            return self.call_result(r, depth + 1) if r.kind in ("class", "external") else UNKNOWN
+        if v.kind == "external":
+            name = canonical(v.name)
+            if name in COROUTINE_FUNCTIONS:
+                return Value("coroutine", name)
+            r = RETURNS.get(name) or CALL_RETURNS.get(name)
+            if r is not None:
+                return Value("external", r)
+            last = name.rsplit(".", 1)[-1]
+            if name in CLASSES or last[:1].isupper():
+                return Value("external", name)  # an instance of that type
+            return Value("external", name + "()")  # only ever matched against the tables
+        return UNKNOWN
+
+    # ------------------------------------------------------------------ questions rules ask
+    def coroutine_function(self, ref: str | None) -> Value | None:
+        """The callee, when calling ``ref`` certainly returns a coroutine."""
+        v = self.value(ref)
+        if v.kind == "function" or v.kind == "external":
+            if self.call_result(v).kind == "coroutine":
+                return v
+        return None
+
+    def async_context_manager(self, ref: str | None) -> Value | None:
+        """The class/name that makes the value of ``ref`` usable only with ``async with``."""
+        v = self.value(ref)
+        if v.kind == "external":
+            return v if canonical(v.name) in ASYNC_CONTEXT_MANAGERS else None
+        if v.kind == "instance":
+            return self._async_only(v, "__aenter__", "__enter__", ASYNC_CONTEXT_MANAGERS)
+        return None
+
+    def async_iterable(self, ref: str | None) -> Value | None:
+        """The definition that makes the value of ``ref`` iterable only with ``async for``."""
+        v = self.value(ref)
+        if v.kind == "asyncgen":
+            return v
+        if v.kind == "external":
+            return v if canonical(v.name) in ASYNC_ITERABLES else None
+        if v.kind == "instance":
+            return self._async_only(v, "__aiter__", ("__iter__", "__getitem__"), ASYNC_ITERABLES)
+        return None
+
+    def _async_only(self, inst: Value, async_name: str, sync_names, async_types) -> Value | None:
+        if isinstance(sync_names, str):
+            sync_names = (sync_names,)
+        found = None
+        for c in self.mro(inst):
+            if c.kind == "unknown":
+                return None
+            if c.kind == "external":
+                if canonical(c.name) in async_types and found is None:
+                    found = c
+                    continue
+                return None
+            methods = c.cls.methods
+            if any(n in methods for n in sync_names):
+                return None
+            if async_name in methods and found is None:
+                found = c
+        return found
+
+    # ------------------------------------------------------------------ ASL110
+    def blocking_chain(self, ref: str | None) -> tuple[Value, tuple[str, ...]] | None:
+        """For a call of a project sync function that reaches a blocking call: the function and
+        the chain of labels, ``("load()", "read_config()", "open()")``."""
+        v = self.value(ref)
+        target = self._sync_body(v)
+        if target is None:
+            return None
+        chain = self._chain(target, set())
+        return (target, chain) if chain else None
+
+    def _sync_body(self, v: Value) -> Value | None:
+        """The project function whose body runs when ``v`` is called synchronously."""
+        if v.kind == "class":
+            init = self._class_member(v, "__init__", 0)
+            return self._sync_body(init) if init is not None and init.kind == "function" else None
+        if v.kind != "function":
+            return None
+        f = v.function
+        if f.is_async or f.is_generator:
+            return None
+        if not all(d.rstrip("()") in TRANSPARENT_DECORATORS for d in f.decorators):
+            return None
+        return v
+
+    def _chain(self, fv: Value, active: set[str]) -> tuple[str, ...] | None:
+        key = (fv.module.module, fv.function.name)
+        if key in self._chains:
+            return self._chains[key]
+        if fv.name in active:
+            return None
+        active.add(fv.name)
+        result = None
+        for ref, _line in fv.function.calls:
+            cv = self.value(ref)
+            if cv.kind == "external":
+                if blocking_for(canonical(cv.name)) is not None:
+                    result = (fv.label + "()", cv.label + "()")
+                    break
+                continue
+            inner = self._sync_body(cv)
+            if inner is not None:
+                rest = self._chain(inner, active)
+                if rest:
+                    result = (fv.label + "()", *rest)
+                    break
+        active.discard(fv.name)
+        if result is not None or not active:
+            self._chains[key] = result
+        return result
+
+
+EMPTY = ProjectIndex(())
+"""Resolves refs with knowledge only: what a file can decide without the project."""

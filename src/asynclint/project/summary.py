@@ -1,0 +1,168 @@
+"""Pass 1: a small, picklable summary of one module for the project index.
+
+Built from the already computed SemanticModel (no second parse, no ast nodes kept): the
+module's functions (async or not, generator or not, decorators, annotated return), classes
+(bases, methods, typed attributes), module-level names (imports and re-exports, typed
+variables) and, for sync functions, the calls they make (for ASL110 call chains).
+Every name inside is a ref (see ``asynclint.semantics.refs``).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from asynclint.semantics.refs import annotation_ref, generator_functions, value_ref
+
+
+@dataclass(frozen=True)
+class FunctionSummary:
+    name: str  # inside the module: "save", "UserRepo.save"
+    line: int
+    is_async: bool
+    is_generator: bool
+    decorators: tuple[str, ...] = ()  # refs; "?" when unknown
+    returns: str | None = None  # ref of the returned value, from the annotation
+    calls: tuple[tuple[str, int], ...] = ()  # sync functions only: (callee ref, line)
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    name: str
+    line: int
+    bases: tuple[str, ...]  # refs; "?" when unknown
+    methods: frozenset[str]
+    attrs: dict[str, str] = field(default_factory=dict)  # attribute -> value ref
+
+
+@dataclass
+class ModuleSummary:
+    module: str
+    path: str  # as displayed
+    is_package: bool
+    functions: dict[str, FunctionSummary]
+    classes: dict[str, ClassSummary]
+    # module-level names: name -> ("def"|"class"|"import"|"var", payload); payload is the local
+    # name for def/class, the imported target for import, a value ref for var.
+    names: dict[str, tuple[str, str]]
+    star_imports: tuple[str, ...] = ()
+
+
+def summarize(sem, file_info) -> ModuleSummary:
+    prefix = sem.module + "."
+    gens = generator_functions(sem)
+    functions: dict[str, FunctionSummary] = {}
+    calls = _sync_calls(sem)
+    for qual, node in sem.functions.items():
+        local = qual[len(prefix):] if qual.startswith(prefix) else qual
+        scope = sem.scope_of(node)
+        is_async = type(node) is ast.AsyncFunctionDef
+        functions[local] = FunctionSummary(
+            name=local,
+            line=node.lineno,
+            is_async=is_async,
+            is_generator=id(node) in gens,
+            decorators=tuple(_decorator_ref(sem, d) for d in node.decorator_list),
+            returns=annotation_ref(sem, node.returns, scope) if node.returns is not None else None,
+            calls=() if is_async else tuple(calls.get(id(node), ())),
+        )
+    classes: dict[str, ClassSummary] = {}
+    for qual, info in sem.classes.items():
+        local = qual[len(prefix):] if qual.startswith(prefix) else qual
+        outer = info.scope.parent
+        attrs = {}
+        for attr, binds in info.attrs.items():
+            ref = _attr_ref(sem, binds)
+            if ref is not None:
+                attrs[attr] = ref
+        classes[local] = ClassSummary(
+            name=local,
+            line=info.node.lineno,
+            bases=tuple(_base_ref(sem, b, outer) for b in info.bases),
+            methods=frozenset(info.methods),
+            attrs=attrs,
+        )
+    names: dict[str, tuple[str, str]] = {}
+    for name, binds in sem.module_scope.bindings.items():
+        entry = _module_name(sem, name, binds)
+        if entry is not None:
+            names[name] = entry
+    stars = tuple(
+        sem.resolve_relative(n.module, n.level)
+        for n in sem.tree.body
+        if type(n) is ast.ImportFrom and any(a.name == "*" for a in n.names)
+    )
+    return ModuleSummary(sem.module, file_info.display_path, sem.is_package, functions, classes, names, stars)
+
+
+def _decorator_ref(sem, d: ast.AST) -> str:
+    if type(d) is ast.Call:
+        r = value_ref(sem, d.func)
+        return r + "()" if r else "?"
+    return value_ref(sem, d) or "?"
+
+
+def _base_ref(sem, base: ast.AST, scope) -> str:
+    if type(base) is ast.Subscript:  # Generic[T], Protocol[T]
+        base = base.value
+    q = sem.qualname(base, scope)
+    return q or "?"
+
+
+def _attr_ref(sem, binds) -> str | None:
+    result = None
+    for b in binds:
+        if b.annotation is not None:
+            r = annotation_ref(sem, b.annotation, b.scope)
+        elif b.value is None or (type(b.value) is ast.Constant and b.value.value is None):
+            continue  # ``self.conn = None`` until connected: the other assignments decide
+        elif b.kind == "assign":
+            r = value_ref(sem, b.value)
+        else:
+            return None
+        if r is None or (result is not None and r != result):
+            return None
+        result = r
+    return result
+
+
+def _module_name(sem, name: str, binds) -> tuple[str, str] | None:
+    kinds = {b.kind for b in binds}
+    if kinds <= {"def", "asyncdef"}:
+        return ("def", name)
+    if kinds == {"class"} and len(binds) == 1:
+        return ("class", name)
+    if kinds == {"import"}:
+        targets = {b.target for b in binds}
+        return ("import", targets.pop()) if len(targets) == 1 else None
+    if kinds == {"assign"}:
+        ref = _attr_ref(sem, binds)
+        return ("var", ref) if ref else None
+    return None
+
+
+def _sync_calls(sem) -> dict[int, list[tuple[str, int]]]:
+    """Calls each sync function makes itself: not in nested defs or lambdas, not awaited,
+    not inside an argument handed to a thread."""
+    out: dict[int, list[tuple[str, int]]] = {}
+    for call in sem.nodes(ast.Call):
+        func = sem.enclosing_function(call)
+        if func is None or type(func) is not ast.FunctionDef or sem.is_awaited(call):
+            continue
+        if _in_thread_handoff(sem, call, func):
+            continue
+        ref = value_ref(sem, call.func)
+        if ref is not None:
+            out.setdefault(id(func), []).append((ref, call.lineno))
+    return out
+
+
+def _in_thread_handoff(sem, node: ast.AST, stop: ast.AST) -> bool:
+    child = node
+    p = sem.parent(node)
+    while p is not None and p is not stop:
+        if type(p) is ast.Call and child is not p.func and sem.is_thread_handoff(p):
+            return True
+        child = p
+        p = sem.parent(p)
+    return False
