@@ -225,6 +225,7 @@ def rule_cmd(key: str) -> None:
         error(f"unknown rule '{key}'; see `asynclint rules`")
         sys.exit(EXIT_ERROR)
     click.echo(rule_markdown(rule))
+    click.echo(f"Documentation: {rule.doc_url()}")
 
 
 if __name__ == "__main__":  # pragma: no cover
