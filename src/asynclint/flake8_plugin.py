@@ -1,0 +1,79 @@
+"""flake8 front-end: ``flake8 --select ASL`` runs the same engine as ``asynclint``.
+
+flake8 owns selection, ``--extend-ignore``, per-file-ignores and ``# noqa`` here; asynclint's
+own configuration (``--asynclint-config`` or the ``[tool.asynclint]`` table found from the
+linted file) only supplies rule options and the target version.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from asynclint import __version__
+from asynclint.config import Config, load_config
+from asynclint.engine import Linter, settle
+from asynclint.files import find_project_root
+from asynclint.registry import all_rules
+
+
+def codes_for(select: Iterable[str] | None, extend_select: Iterable[str] | None, rules=None) -> frozenset[str]:
+    """Every default rule, plus an opt-in rule when a flake8 selector names it or a prefix of it.
+    flake8 filters the rest itself, so an unselected default rule costs a little time, no noise."""
+    chosen = tuple(s.strip().upper() for s in [*(select or ()), *(extend_select or ())] if s.strip())
+    return frozenset(r.code for r in (rules or all_rules()) if not r.opt_in or r.code.startswith(chosen))
+
+
+@lru_cache(maxsize=None)
+def _config(config_path: str | None, directory: str) -> Config:
+    cfg = load_config(config_path, cwd=Path(directory))
+    return cfg.with_(noqa=False, per_file_ignores=(), select=None, extend_select=(), ignore=())
+
+
+@lru_cache(maxsize=None)
+def _linter(cfg: Config, root: str | None, codes: frozenset[str]) -> Linter:
+    return Linter(cfg, Path(root) if root else None, codes)
+
+
+class AsyncLintChecker:
+    name = "asynclint"
+    version = __version__
+    config_path: str | None = None
+    codes: frozenset[str] = frozenset()
+
+    def __init__(self, tree, filename: str, lines: list[str]):
+        self.filename = filename
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, manager) -> None:
+        manager.add_option(
+            "--asynclint-config", metavar="PATH", default=None, parse_from_config=True,
+            help="asynclint settings (pyproject.toml or asynclint.toml) for rule options; default: the nearest one.",
+        )
+
+    @classmethod
+    def parse_options(cls, options) -> None:
+        cls.config_path = options.asynclint_config
+        cls.codes = codes_for(options.select, options.extend_select)
+        if cls.config_path:
+            _config(cls.config_path, ".")  # a broken file stops flake8 here, once, with our message
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        on_disk = self.filename not in ("-", "stdin")
+        where = str(Path(self.filename).resolve().parent) if on_disk and not self.config_path else "."
+        cfg = _config(self.config_path, where)
+        root = find_project_root([self.filename]) if on_disk else None
+        linter = _linter(cfg, str(root) if root else None, self.codes)
+        # flake8's lines, not the disk: stdin and editor buffers differ from the file.
+        result = linter.lint_bytes("".join(self.lines), self.filename, self.filename)
+        if result.deferred:
+            from asynclint.project.whole import summaries_besides  # the other files, indexed once
+
+            settle([result], linter, root, summaries_besides(root, self.filename, cfg))
+        for error in result.errors:
+            print(f"asynclint: {error}", file=sys.stderr)
+        for f in sorted(result.findings, key=lambda f: f.sort_key()):
+            yield f.line, f.column - 1, f"{f.code} {f.message}", type(self)

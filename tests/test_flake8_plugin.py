@@ -1,0 +1,232 @@
+"""The flake8 plugin, run through the real ``flake8``, must report what ``asynclint`` reports:
+same line, 1-based column, code and message, for every rule's examples and the fixtures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from asynclint.cli import main
+from asynclint.flake8_plugin import codes_for
+from asynclint.registry import all_rules
+from asynclint.rule import Example
+
+REPO = Path(__file__).parent.parent
+FIXTURES = REPO / "tests" / "fixtures" / "flake8"
+ALL_CODES = ",".join(r.code for r in all_rules())
+FORMAT = "%(path)s\t%(row)d\t%(col)d\t%(code)s\t%(text)s"
+
+Row = tuple[int, int, str, str]  # line, column (1-based), code, message
+
+
+def flake8(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flake8", f"--format={FORMAT}", *args],
+        cwd=cwd, input=stdin, capture_output=True, text=True, timeout=300,
+    )
+
+
+def flake8_rows(proc: subprocess.CompletedProcess) -> dict[str, list[Row]]:
+    assert proc.returncode in (0, 1), proc.stderr
+    out: dict[str, list[Row]] = {}
+    for line in proc.stdout.splitlines():
+        path, row, col, code, text = line.split("\t", 4)
+        out.setdefault(str(Path(path)), []).append((int(row), int(col), code, text))
+    return out
+
+
+def asynclint_rows(*args: str) -> list[Row]:
+    """The CLI's JSON report (in-process: same command, no interpreter start per example)."""
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--no-cache", *args])
+    assert result.exit_code in (0, 1), result.output
+    return sorted((f["line"], f["column"], f["code"], f["message"]) for f in json.loads(result.stdout))
+
+
+def toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return str(v)
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(v)
+
+
+def write_example(ex: Example, where: Path) -> Path:
+    """The example as ``example.py`` in its own project; its options and target version go in
+    ``[tool.asynclint]`` so both tools have to find them from the linted file."""
+    where.mkdir(parents=True)
+    version = "%d.%d" % (ex.target_version or (3, 12))
+    table = [f'target-version = "{version}"'] + [f"{k} = {toml_value(v)}" for k, v in ex.config.items()]
+    (where / "pyproject.toml").write_text("[project]\nname = 'example'\n\n[tool.asynclint]\n" + "\n".join(table) + "\n")
+    for rel, text in ex.files.items():
+        p = where / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"))
+    main_file = where / "example.py"
+    main_file.write_text(ex.source)
+    return main_file
+
+
+EXAMPLES = [
+    (rule, kind, i, ex)
+    for rule in all_rules()
+    for kind, examples in (("bad", rule.bad), ("good", rule.good))
+    for i, ex in enumerate(examples)
+]
+
+
+@pytest.fixture(scope="module")
+def examples_through_flake8(tmp_path_factory):
+    """One flake8 run over every example of every rule, each example in its own project."""
+    base = tmp_path_factory.mktemp("examples")
+    paths = {}
+    for rule, kind, i, ex in EXAMPLES:
+        paths[(rule.code, kind, i)] = write_example(ex, base / f"{rule.code}-{kind}{i}")
+    proc = flake8("--isolated", f"--select={ALL_CODES}", *[str(p) for p in paths.values()], cwd=base)
+    return paths, flake8_rows(proc)
+
+
+@pytest.mark.parametrize(
+    "rule,kind,i,ex", [pytest.param(*e, id=f"{e[0].code}-{e[1]}{e[2]}") for e in EXAMPLES]
+)
+def test_rule_example_same_under_flake8(rule, kind, i, ex, examples_through_flake8):
+    paths, by_path = examples_through_flake8
+    path = paths[(rule.code, kind, i)]
+    via_flake8 = sorted(by_path.get(str(path), []))
+    via_cli = asynclint_rows(f"--select={ALL_CODES}", "--config", str(path.parent / "pyproject.toml"), str(path))
+    assert via_flake8 == via_cli
+    # And both found exactly what the example marks, so agreement is not two empty lists.
+    assert {(r[0], r[2]) for r in via_flake8 if r[2] == rule.code} == ex.expected()
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("*.py")))
+def test_fixture_same_under_flake8(fixture):
+    path = FIXTURES / fixture
+    via_flake8 = sorted(flake8_rows(flake8("--isolated", "--select=ASL", str(path), cwd=FIXTURES)).get(str(path), []))
+    via_cli = asynclint_rows("--select=ASL", "--config", str(REPO / "pyproject.toml"), str(path))
+    assert via_flake8 == via_cli
+    assert via_cli, "a fixture here must hold findings"
+
+
+def _sleepy(tmp_path: Path) -> Path:
+    p = tmp_path / "sleepy.py"
+    p.write_text("import asyncio\nimport time\n\n\nasync def main():\n    time.sleep(1)\n    await asyncio.sleep(0)\n")
+    return p
+
+
+@pytest.mark.parametrize("config_name,section", [("setup.cfg", "flake8"), (".flake8", "flake8"), ("tox.ini", "flake8")])
+def test_extend_ignore_from_flake8_config_file(tmp_path, config_name, section):
+    _sleepy(tmp_path)
+    before = flake8("--select=ASL101", "sleepy.py", cwd=tmp_path)
+    assert before.returncode == 1
+    assert before.stdout.splitlines() == [
+        "sleepy.py\t6\t5\tASL101\t`time.sleep()` blocks the event loop; use `await asyncio.sleep(...)`"
+    ]
+    (tmp_path / config_name).write_text(f"[{section}]\nextend-ignore = ASL101\n")
+    after = flake8("--select=ASL101", "sleepy.py", cwd=tmp_path)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "", "")
+
+
+def test_flake8_owns_noqa(tmp_path):
+    p = tmp_path / "m.py"
+    p.write_text(
+        "import time\n\n\nasync def main():\n"
+        "    time.sleep(1)  # noqa: ASL101\n"
+        "    time.sleep(2)  # noqa: E501\n"
+        "    time.sleep(3)  # noqa\n"
+    )
+    honoured = flake8_rows(flake8("--isolated", "--select=ASL101", "m.py", cwd=tmp_path))
+    assert [r[:3] for r in honoured["m.py"]] == [(6, 5, "ASL101")]
+    # With flake8's own switch off every line shows: the plugin itself suppressed nothing.
+    audit = flake8_rows(flake8("--isolated", "--select=ASL101", "--disable-noqa", "m.py", cwd=tmp_path))
+    assert [r[:3] for r in audit["m.py"]] == [(5, 5, "ASL101"), (6, 5, "ASL101"), (7, 5, "ASL101")]
+
+
+def test_lines_from_flake8_not_from_disk(tmp_path):
+    """Editors pipe the unsaved buffer to ``flake8 -``: lint what flake8 hands over."""
+    p = _sleepy(tmp_path)
+    buffer = "import time\n\n\nasync def main():\n    x = 1\n    time.sleep(1)\n"
+    proc = flake8("--isolated", "--select=ASL101", f"--stdin-display-name={p.name}", "-", cwd=tmp_path, stdin=buffer)
+    assert [r[:3] for r in flake8_rows(proc)["sleepy.py"]] == [(6, 5, "ASL101")]
+
+
+def test_column_counts_characters_like_the_cli(tmp_path):
+    p = tmp_path / "wide.py"
+    p.write_text('import time\n\n\nasync def main():\n    "é€"; time.sleep(1)\n', encoding="utf-8")
+    rows = flake8_rows(flake8("--isolated", "--select=ASL101", "wide.py", cwd=tmp_path))["wide.py"]
+    assert [r[:3] for r in rows] == [(5, 11, "ASL101")]
+    assert asynclint_rows("--select=ASL101", str(p))[0][:3] == (5, 11, "ASL101")
+
+
+def test_unselected_codes_stay_quiet(tmp_path):
+    _sleepy(tmp_path)
+    proc = flake8("--isolated", "--select=E9", "sleepy.py", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (0, "")
+
+
+class _Fake:
+    def __init__(self, code, opt_in=False):
+        self.code, self.opt_in = code, opt_in
+
+
+FAKE_RULES = (_Fake("ASL101"), _Fake("ASL201"), _Fake("ASL901", opt_in=True), _Fake("ASL902", opt_in=True))
+
+
+@pytest.mark.parametrize(
+    "select,extend,expected",
+    [
+        (None, None, {"ASL101", "ASL201"}),  # flake8's default: opt-in rules stay off
+        (["E", "W", "F"], None, {"ASL101", "ASL201"}),
+        (["ASL"], None, {"ASL101", "ASL201", "ASL901", "ASL902"}),  # a prefix of them names them
+        (["ASL9"], None, {"ASL101", "ASL201", "ASL901", "ASL902"}),
+        (["ASL1"], None, {"ASL101", "ASL201"}),
+        (None, ["asl902"], {"ASL101", "ASL201", "ASL902"}),
+        (["E"], ["ASL90"], {"ASL101", "ASL201", "ASL901", "ASL902"}),
+        (["A"], None, {"ASL101", "ASL201", "ASL901", "ASL902"}),  # flake8 prefixes are plain prefixes
+    ],
+)
+def test_opt_in_rules_follow_flake8_selection(select, extend, expected):
+    assert codes_for(select, extend, FAKE_RULES) == expected
+
+
+OPT_IN = [r for r in all_rules() if r.opt_in]
+
+
+@pytest.mark.skipif(not OPT_IN, reason="no opt-in rule is registered yet")
+@pytest.mark.parametrize("rule", OPT_IN, ids=lambda r: r.code)
+def test_opt_in_rule_needs_explicit_selection_in_flake8(rule, tmp_path):
+    path = write_example(rule.bad[0], tmp_path / "proj")
+    default = flake8_rows(flake8("--isolated", str(path), cwd=tmp_path)).get(str(path), [])
+    assert rule.code not in {r[2] for r in default}
+    chosen = flake8_rows(flake8("--isolated", f"--extend-select={rule.code}", str(path), cwd=tmp_path)).get(str(path), [])
+    assert {(r[0], r[2]) for r in chosen if r[2] == rule.code} == rule.bad[0].expected()
+
+
+def test_asynclint_config_option_errors_name_the_file(tmp_path):
+    _sleepy(tmp_path)
+    proc = flake8("--asynclint-config=missing.toml", "--select=ASL101", "sleepy.py", cwd=tmp_path)
+    assert proc.returncode != 0
+    assert "missing.toml: config file not found" in proc.stderr
+
+
+def test_asynclint_config_from_flake8_config_file(tmp_path):
+    _sleepy(tmp_path)
+    (tmp_path / "lint.toml").write_text("[tool.asynclint]\nbogus = 1\n")
+    (tmp_path / "setup.cfg").write_text("[flake8]\nasynclint-config = lint.toml\n")
+    proc = flake8("--select=ASL101", "sleepy.py", cwd=tmp_path)
+    assert proc.returncode != 0
+    assert "lint.toml: unknown key 'bogus'" in proc.stderr
+    (tmp_path / "lint.toml").write_text('[tool.asynclint]\ntarget-version = "3.11"\n')
+    ok = flake8("--select=ASL101", "sleepy.py", cwd=tmp_path)
+    assert ok.returncode == 1 and ok.stdout.count("ASL101") == 1
