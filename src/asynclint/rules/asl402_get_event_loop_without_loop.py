@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import ast
+
+from asynclint.knowledge.versions import GET_EVENT_LOOP_RAISES, GET_EVENT_LOOP_WARNS, RUNNER_ADDED, fmt
+from asynclint.rule import Example, Rule, RuleContext
+
+
+class GetEventLoopWithoutLoop(Rule):
+    code = "ASL402"
+    name = "get-event-loop-without-loop"
+    summary = "`asyncio.get_event_loop()` in sync code: DeprecationWarning on 3.12-3.13, RuntimeError from 3.14"
+    related = ("ASL401", "ASL403", "ASL405")
+    doc = """
+    ## What it does
+    Flags `asyncio.get_event_loop()` called in sync code: at module level, in a class body,
+    in a sync `def` or `lambda`, or in a function handed to a thread. Calls that follow an
+    `asyncio.set_event_loop(...)` in the same function (or at module level) are left alone:
+    a loop is set there, which is what the call needs.
+
+    The message says what happens on the configured `target-version`:
+
+    - 3.14 and later: `RuntimeError` when no current event loop is set (the call no longer
+      creates one);
+    - 3.12 and 3.13: a `DeprecationWarning` ("There is no current event loop") when no loop
+      is running or set, and a new loop is created;
+    - older targets: still flagged, since the same code runs on newer Pythons; the message
+      says it is deprecated from 3.12.
+
+    ## Why is this bad?
+    Outside a running loop, `get_event_loop()` used to create a loop as a side effect. That
+    behaviour was deprecated in 3.12 and removed in 3.14, so code relying on it warns on
+    3.12/3.13 and fails on 3.14. In a worker thread it has always raised.
+
+    ## Instead
+    Run the program with `asyncio.run(main())` (or `asyncio.Runner` from 3.11 to run several
+    coroutines on one loop); inside coroutines use `asyncio.get_running_loop()`. Code that
+    must manage a loop by hand creates it explicitly: `loop = asyncio.new_event_loop()`
+    followed by `asyncio.set_event_loop(loop)`.
+    """
+    bad = (
+        Example(
+            """
+            import asyncio
+
+            loop = asyncio.get_event_loop()  # expect: ASL402
+            """,
+            title="target 3.12: DeprecationWarning",
+        ),
+        Example(
+            """
+            import asyncio as aio
+
+            def start(coro):
+                return aio.get_event_loop().create_task(coro)  # expect: ASL402
+            """,
+            title="target 3.14: RuntimeError",
+            target_version=(3, 14),
+        ),
+        Example(
+            """
+            from asyncio import get_event_loop
+            import threading
+
+            def worker():
+                get_event_loop()  # expect: ASL402
+
+            threading.Thread(target=lambda: get_event_loop()).start()  # expect: ASL402
+            """,
+            title="threads and lambdas are sync code",
+            target_version=(3, 10),
+        ),
+    )
+    good = (
+        Example(
+            """
+            import asyncio
+
+            async def main():
+                return asyncio.get_running_loop()
+
+            def run():
+                loop = asyncio.new_event_loop()
+                asyncio.set_event_loop(loop)
+                same = asyncio.get_event_loop()
+                return loop, same
+
+            asyncio.run(main())
+            """
+        ),
+    )
+
+    def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
+        sem = ctx.sem
+        if sem.call_name(node) != "asyncio.get_event_loop" or sem.in_async_context(node):
+            return
+        if self._loop_set_before(node, ctx):
+            return
+        ctx.report(node, message_for(ctx.target_version))
+
+    @staticmethod
+    def _loop_set_before(node: ast.Call, ctx: RuleContext) -> bool:
+        sem = ctx.sem
+        func = sem.enclosing_function(node)
+        for call in sem.nodes(ast.Call):
+            if call.lineno >= node.lineno or sem.enclosing_function(call) is not func:
+                continue
+            if sem.call_name(call) == "asyncio.set_event_loop":
+                return True
+        return False
+
+
+def _before(version: tuple[int, int]) -> tuple[int, int]:
+    return version[0], version[1] - 1
+
+
+def message_for(target: tuple[int, int]) -> str:
+    """The finding's text for a target version (pinned per version by the tests)."""
+    what = "`asyncio.get_event_loop()` without a running event loop"
+    if target >= GET_EVENT_LOOP_RAISES:
+        problem = f"raises RuntimeError on Python {fmt(GET_EVENT_LOOP_RAISES)}+ when no event loop is set"
+    elif target >= GET_EVENT_LOOP_WARNS:
+        problem = (
+            f"emits a DeprecationWarning on Python {fmt(GET_EVENT_LOOP_WARNS)} and {fmt(_before(GET_EVENT_LOOP_RAISES))}"
+            " when no event loop is set"
+            f" (RuntimeError from {fmt(GET_EVENT_LOOP_RAISES)})"
+        )
+    else:
+        problem = (
+            f"is deprecated from Python {fmt(GET_EVENT_LOOP_WARNS)} (DeprecationWarning when no event loop is set,"
+            f" RuntimeError from {fmt(GET_EVENT_LOOP_RAISES)})"
+        )
+    runner = ", `asyncio.Runner`" if target >= RUNNER_ADDED else ""
+    return f"{what} {problem}; use `asyncio.run()`{runner} or `asyncio.new_event_loop()` + `asyncio.set_event_loop()`"

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import ast
+
+from asynclint.knowledge.types import canonical
+from asynclint.knowledge.versions import POLICY, POLICY_APIS, RUN_LOOP_FACTORY_ADDED, RUNNER_ADDED, fmt
+from asynclint.rule import Example, Rule, RuleContext
+
+
+class EventLoopPolicyDeprecated(Rule):
+    code = "ASL405"
+    name = "event-loop-policy-deprecated"
+    summary = "asyncio event-loop policies are deprecated since Python 3.14 (removal in 3.16)"
+    related = ("ASL402",)
+    doc = """
+    ## What it does
+    Flags every use of the event-loop policy API: `asyncio.get_event_loop_policy()`,
+    `asyncio.set_event_loop_policy()` and the policy classes
+    (`AbstractEventLoopPolicy`, `DefaultEventLoopPolicy`, `BaseDefaultEventLoopPolicy`,
+    `WindowsSelectorEventLoopPolicy`, `WindowsProactorEventLoopPolicy`), including subclassing
+    them, through any import or alias. It fires whatever the `target-version`: code that runs
+    on an older Python also runs on the new ones, where it warns and later breaks. The message
+    names the replacement that exists on the target.
+
+    ## Why is this bad?
+    The policy system is deprecated since Python 3.14 (a `DeprecationWarning` on use) and is
+    scheduled for removal in 3.16. Its one common use, choosing the loop implementation
+    (uvloop, the selector loop on Windows), has a direct replacement.
+
+    ## Instead
+    Pass a loop factory where the loop is made: `asyncio.run(main(), loop_factory=uvloop.new_event_loop)`
+    (3.12+) or `asyncio.Runner(loop_factory=...)` (3.11+); for manual control,
+    `loop = factory(); asyncio.set_event_loop(loop)`.
+    """
+    bad = (
+        Example(
+            """
+            import asyncio
+            import uvloop
+
+            asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())  # expect: ASL405
+            policy = asyncio.get_event_loop_policy()  # expect: ASL405
+            """
+        ),
+        Example(
+            """
+            import asyncio as aio
+            from asyncio import WindowsSelectorEventLoopPolicy as Selector
+
+            class QuietPolicy(aio.DefaultEventLoopPolicy):  # expect: ASL405
+                pass
+
+            aio.set_event_loop_policy(Selector())  # expect: ASL405
+            """,
+            title="aliases, subclasses (target 3.10: suggests what exists there)",
+            target_version=(3, 10),
+        ),
+    )
+    good = (
+        Example(
+            """
+            import asyncio
+            import uvloop
+
+            async def main():
+                await asyncio.sleep(0)
+
+            asyncio.run(main(), loop_factory=uvloop.new_event_loop)
+            """
+        ),
+    )
+
+    def visit_Attribute(self, node: ast.Attribute, ctx: RuleContext) -> None:
+        self._check(node, ctx)
+
+    def visit_Name(self, node: ast.Name, ctx: RuleContext) -> None:
+        self._check(node, ctx)
+
+    def _check(self, node: ast.expr, ctx: RuleContext) -> None:
+        if type(node.ctx) is not ast.Load:
+            return
+        q = ctx.sem.qualname(node)
+        if q is None or canonical(q) not in POLICY_APIS:
+            return
+        ctx.report(node, message_for(canonical(q), ctx.target_version))
+
+
+def message_for(api: str, target: tuple[int, int]) -> str:
+    shown = f"`{api}()`" if api[len("asyncio."):][:1].islower() else f"`{api}`"
+    if POLICY.removed is not None and target >= POLICY.removed:
+        status = f"was removed in Python {fmt(POLICY.removed)}"
+    else:
+        status = f"is deprecated since Python {fmt(POLICY.deprecated)} (removal in {fmt(POLICY.removed)})"
+    if target >= RUN_LOOP_FACTORY_ADDED:
+        instead = "pass `loop_factory=` to `asyncio.run()` or `asyncio.Runner`"
+    elif target >= RUNNER_ADDED:
+        instead = "use `asyncio.Runner(loop_factory=...)`"
+    else:
+        instead = "create the loop with a factory and `asyncio.set_event_loop()` (or `loop_factory=` from Python 3.12)"
+    return f"{shown}: the event-loop policy system {status}; {instead}"
