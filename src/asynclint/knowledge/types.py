@@ -141,6 +141,8 @@ CLASSES: frozenset[str] = frozenset(
         "asyncio.Queue",
         "asyncio.TaskGroup",
         "asyncio.Runner",
+        "asyncio.Future",
+        "asyncio.AbstractEventLoop",  # what the concrete loop classes fold to (ALIASES)
         "motor.motor_asyncio.AsyncIOMotorClient",
     }
 )
@@ -200,6 +202,8 @@ RETURNS: dict[str, str] = {
     "asyncio.ensure_future": "asyncio.Future",
     "asyncio.AbstractEventLoop.create_task": "asyncio.Task",
     "asyncio.AbstractEventLoop.create_future": "asyncio.Future",
+    "asyncio.Runner.get_loop": "asyncio.AbstractEventLoop",
+    "uvloop.new_event_loop": "asyncio.AbstractEventLoop",
     "asyncio.AbstractEventLoop.run_in_executor": "asyncio.Future",
     "asyncio.TaskGroup.create_task": "asyncio.Task",
     "asyncio.timeout": "asyncio.Timeout",
