@@ -190,6 +190,24 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
+@main.command("run", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text", help="Report format (default: text).")
+@click.option("--output-file", "-o", metavar="FILE", help="Write the report to FILE instead of stderr.")
+@click.option("--slow-threshold", "slow_threshold_ms", type=float, default=100.0, metavar="MS", help="Report loop steps longer than MS milliseconds (ASL501; default 100).")
+@click.option("--include-libraries", is_flag=True, help="Also report locations in installed packages, not only under the project root.")
+@click.option("--strict", is_flag=True, help="Raise at blocking calls on the loop instead of only recording them.")
+@click.option("--fail-on-findings", is_flag=True, help="Exit 1 when there are findings (and the program itself exited 0).")
+@click.option("--no-noqa", is_flag=True, help="Ignore all # noqa comments.")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+def run_cmd(command, **opts) -> None:
+    """Run COMMAND (after --) with the runtime hooks: `asynclint run -- python app.py`,
+    `-- python -m pkg`, `-- pytest tests/`. The program's output and exit status are its own;
+    the report goes to stderr when it ends."""
+    from asynclint.runtime.cli_run import run_command
+
+    sys.exit(run_command(list(command), **opts))
+
+
 @main.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 def rules_cmd(output_format: str) -> None:
