@@ -258,9 +258,14 @@ def _stmt_exits(sem, stmt: ast.stmt) -> set[str]:
             out.add(FALL)
         return out
     if t is ast.Match:
-        out = {FALL}
+        out = set()
+        exhaustive = False
         for case in stmt.cases:
             out |= exits(sem, case.body)
+            if case.guard is None and type(case.pattern) is ast.MatchAs and case.pattern.pattern is None:
+                exhaustive = True  # ``case _:`` or ``case name:``
+        if not exhaustive:
+            out.add(FALL)
         return out
     return {FALL}
 
@@ -342,40 +347,34 @@ def catches_cancellation(sem, handler: ast.ExceptHandler) -> str | None:
 
 # ---------------------------------------------------------------------------- coroutines
 
-# asyncio's own coroutine functions: calling one makes a coroutine object, never a task.
-ASYNCIO_COROUTINES = frozenset(
-    {
+def _asyncio_coroutines() -> frozenset[str]:
+    """asyncio's own coroutine functions: calling one makes a coroutine object, never a task.
+
+    Only asyncio's: other libraries' request methods return awaitables that are not
+    coroutines (``asyncio.wait`` accepts those), so their table does not fit here.
+    """
+    try:
+        from asynclint.knowledge.coroutines import COROUTINE_FUNCTIONS
+    except ImportError:  # that table is being written at the same time as this module
+        COROUTINE_FUNCTIONS = frozenset()
+    base = {
         "asyncio.sleep",
         "asyncio.wait_for",
         "asyncio.wait",
         "asyncio.open_connection",
-        "asyncio.open_unix_connection",
         "asyncio.start_server",
-        "asyncio.start_unix_server",
         "asyncio.create_subprocess_exec",
         "asyncio.create_subprocess_shell",
         "asyncio.to_thread",
-        "asyncio.staggered.staggered_race",
-        "asyncio.Lock.acquire",
-        "asyncio.Semaphore.acquire",
-        "asyncio.BoundedSemaphore.acquire",
-        "asyncio.Condition.wait",
-        "asyncio.Condition.wait_for",
-        "asyncio.Event.wait",
         "asyncio.Queue.get",
         "asyncio.Queue.put",
-        "asyncio.Queue.join",
-        "asyncio.AbstractEventLoop.sock_recv",
-        "asyncio.AbstractEventLoop.sock_sendall",
-        "asyncio.AbstractEventLoop.sock_connect",
-        "asyncio.AbstractEventLoop.sock_accept",
-        "asyncio.AbstractEventLoop.getaddrinfo",
-        "asyncio.AbstractEventLoop.create_connection",
-        "asyncio.AbstractEventLoop.create_server",
-        "asyncio.AbstractEventLoop.shutdown_asyncgens",
-        "asyncio.AbstractEventLoop.shutdown_default_executor",
+        "asyncio.Event.wait",
+        "asyncio.Lock.acquire",
     }
-)
+    return frozenset(base | {n for n in COROUTINE_FUNCTIONS if n.startswith("asyncio.")})
+
+
+ASYNCIO_COROUTINES = _asyncio_coroutines()
 
 
 def local_coroutine_call(sem, call: ast.AST) -> str | None:
