@@ -418,3 +418,27 @@ def test_fixing_the_fixture_corpus_keeps_it_compiling_and_converges(tmp_path):
     assert not broken, f"fixed files no longer compile: {broken}"
     _, _, err = run(args, root)
     assert _snapshot(root) == after, "a second --fix changed files again"
+
+
+def test_async_with_and_for_only_inside_async_def():
+    text = "def f(lock, it):\n    with lock:\n        for x in it:\n            pass\n\n\nasync def g(lock, it):\n    with lock:\n        for x in it:\n            pass\n"
+    lint = fixed_once(finding(2, 5, 5, "async "), finding(3, 9, 9, "async "), finding(8, 5, 5, "async "), finding(9, 9, 9, "async "))
+    out = fix_text(text, lint, unsafe=True)
+    assert out.text == text.replace("    with lock:\n        for x in it:\n            pass\n", "    async with lock:\n        async for x in it:\n            pass\n").replace(
+        "def f(lock, it):\n    async with lock:\n        async for", "def f(lock, it):\n    with lock:\n        for"
+    )
+    assert out.fixed == 2
+    # ``async def`` itself is legal anywhere.
+    assert fix_text("def f():\n    pass\n", fixed_once(finding(1, 1, 1, "async "))).text == "async def f():\n    pass\n"
+
+
+def test_separate_fixes_share_one_round():
+    rounds = []
+
+    def lint(text):
+        rounds.append(text)
+        return ([finding(1, 1, 2, "A"), finding(1, 5, 6, "B"), finding(2, 1, 2, "C")] if len(rounds) == 1 else []), []
+
+    out = fix_text("a = b\nc = 1\n", lint)
+    assert out.text == "A = B\nC = 1\n" and out.fixed == 3
+    assert rounds == ["a = b\nc = 1\n", "A = B\nC = 1\n"]

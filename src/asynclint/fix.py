@@ -197,8 +197,10 @@ def add_imports(text: str, modules: Iterable[str]) -> str:
     if last is None:
         # Nothing to go after: below the leading comments (shebang, coding cookie, licence).
         line = len(module.header) + 1
-        at = t.starts[line - 1] if line <= len(t.lines) else len(text)
-        return text[:at] + block + text[at:]
+        if line <= len(t.lines):
+            at = t.starts[line - 1]
+            return text[:at] + block + text[at:]
+        return text + ("" if not text or text.endswith(("\n", "\r")) else nl) + block
     end_line = positions[last].end.line
     if end_line < len(t.lines):
         at = t.starts[end_line]
@@ -249,7 +251,8 @@ def invalid_reason(text: str, must_compile: bool = True, filename: str = "<fixed
 
 
 # ---------------------------------------------------------------------- choosing fixes
-_ASYNC_WORD = re.compile(r"\b(?:await|async)\b")
+# What is legal only inside an ``async def`` (``async def`` itself is legal anywhere).
+_ASYNC_WORD = re.compile(r"\bawait\b|\basync\s+(?:with|for)\b")
 
 
 class _AsyncScopes:
@@ -288,8 +291,13 @@ class _AsyncScopes:
 
 
 def _adds_async(edit: Edit, t: _Text) -> bool:
+    # Compare whole lines: the edit may insert just ``async `` in front of a ``with``.
     start, end = t.span(edit)
-    return len(_ASYNC_WORD.findall(edit.content)) > len(_ASYNC_WORD.findall(t.text[start:end]))
+    first = t.starts[edit.line - 1] if edit.line <= len(t.lines) else len(t.text)
+    last = t.starts[edit.end_line - 1] + len(t.lines[edit.end_line - 1]) if edit.end_line <= len(t.lines) else len(t.text)
+    before = t.text[first:last]
+    after = t.text[first:start] + edit.content + t.text[end:last]
+    return len(_ASYNC_WORD.findall(after)) > len(_ASYNC_WORD.findall(before))
 
 
 def _applicable(f: Finding, unsafe: bool) -> bool:
@@ -331,7 +339,7 @@ def choose(text: str, findings: Sequence[Finding], unsafe: bool) -> tuple[list[F
             if not all(scopes.is_async(e.line, e.column) for e in f.fix.edits if _adds_async(e, t)):
                 continue
         # Touching edits conflict too: two insertions at one place have no defined order.
-        if any(not (e < s or te < ts) for s, e in spans for ts, te in taken):
+        if any(not (end < ts or te < start) for start, end in spans for ts, te in taken):
             continue
         taken.extend(spans)
         chosen.append(f)
@@ -420,7 +428,8 @@ def write_atomic(path: str, data: bytes) -> None:
     """Replace the file's content in one step (temp file in the same directory + rename),
     keeping its permission bits; a symlink keeps pointing at the file it pointed at."""
     target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
+    st = os.stat(target)
+    mode = stat.S_IMODE(st.st_mode)
     fd, tmp = tempfile.mkstemp(prefix=".asynclint-", suffix=".tmp", dir=os.path.dirname(target) or ".")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -428,6 +437,11 @@ def write_atomic(path: str, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
+        if hasattr(os, "chown"):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                pass  # only root may give a file away; the file is then ours
         os.replace(tmp, target)
     except BaseException:
         try:
