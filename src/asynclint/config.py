@@ -246,7 +246,8 @@ def validate(values: dict[str, Any], source: str) -> dict[str, Any]:
     from asynclint.registry import SelectionError, expand
 
     known = {s.key: s for s in SETTINGS}
-    rule_opts = rule_option_settings()
+    # Rule options need every rule imported; a configuration without any should not pay that.
+    rule_opts = rule_option_settings() if any(k not in known for k in values) else {}
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key in known:
@@ -326,7 +327,8 @@ def _check_type(key: str, value: Any, type_name: str, source: str) -> Any:
 
 
 def build(values: dict[str, Any], config_file: str | None, base_dir: Path) -> Config:
-    rule_opts = rule_option_settings()
+    known = {s.key for s in SETTINGS}
+    rule_opts = rule_option_settings() if any(k not in known for k in values) else {}
     kw: dict[str, Any] = {}
     if values.get("select") is not None:
         kw["select"] = tuple(values["select"])

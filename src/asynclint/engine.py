@@ -39,6 +39,25 @@ class FileResult:
     ignored_codes: frozenset[str] = frozenset()
 
 
+def matching_ignores(config: Config, path: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The ``per-file-ignores`` entries whose glob matches ``path`` (unexpanded: the cache keys
+    entries by them without importing any rule)."""
+    if not config.per_file_ignores:
+        return ()
+    try:
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(config.base_dir))
+    except ValueError:
+        rel = path
+    rel = rel.replace(os.sep, "/")
+    base = os.path.basename(rel)
+    raw = path.replace(os.sep, "/")
+    return tuple(
+        (pattern, codes)
+        for pattern, codes in config.per_file_ignores
+        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(base, pattern) or fnmatch.fnmatch(raw, pattern)
+    )
+
+
 def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
     """Dotted module name of ``path`` under the project ``root`` (packages under ``src/`` too)."""
     p = path.resolve() if root is not None else path
@@ -79,16 +98,10 @@ class Linter:
 
         if not self.config.per_file_ignores:
             return frozenset()
-        try:
-            rel = os.path.relpath(os.path.abspath(path), self.base_dir.resolve())
-        except ValueError:
-            rel = path
-        rel = rel.replace(os.sep, "/")
         out: set[str] = set()
-        for pattern, codes in self.config.per_file_ignores:
-            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(os.path.basename(rel), pattern) or fnmatch.fnmatch(path.replace(os.sep, "/"), pattern):
-                for c in codes:
-                    out |= expand(c)
+        for _pattern, codes in matching_ignores(self.config, path):
+            for c in codes:
+                out |= expand(c)
         return frozenset(out)
 
     def lint_path(self, path: str, display_path: str | None = None) -> FileResult:
@@ -208,11 +221,19 @@ def _work(item: tuple[str, str]) -> FileResult:
     return _WORKER.lint_path(item[0], item[1])
 
 
+def _work_stamped(item: tuple[str, str]) -> tuple[bytes, Any, bytes | None]:
+    from asynclint.cache import lint_stamped
+
+    assert _WORKER is not None
+    return lint_stamped(_WORKER, item[0], item[1])
+
+
 @dataclass
 class RunResult:
     files: list[FileResult]
     findings: list[Finding]
     errors: list[FileError]
+    cache_stats: Any = None  # asynclint.cache.Stats of the run, when it went through lint_files
 
     @property
     def files_checked(self) -> int:
@@ -227,23 +248,60 @@ def effective_jobs(config: Config, n_files: int) -> int:
     return max(1, min(jobs, n_files // 20 or 1))
 
 
-def lint_files(items: Sequence[tuple[str, str]], config: Config, project_root: Path | None = None) -> RunResult:
-    """Lint (path, display path) pairs; the output order is deterministic whatever ``--jobs``."""
-    jobs = effective_jobs(config, len(items))
-    if jobs <= 1:
+def lint_files(items: Sequence[tuple[str, str]], config: Config, project_root: Path | None = None, progress: Any = None) -> RunResult:
+    """Lint (path, display path) pairs; the output order is deterministic whatever ``--jobs``.
+
+    Files whose cached pass-1 result is still valid are not parsed; pass 2 runs on all of them.
+    ``progress(done, total)``, when given, is called as fresh files finish.
+    """
+    import pickle
+
+    from asynclint.cache import lint_stamped, open_cache
+
+    cache = open_cache(config, project_root)
+    results: list[Any] = cache.lookup(items)
+    todo = [i for i, r in enumerate(results) if r is None]
+    jobs = effective_jobs(config, len(todo))
+    linter = None
+    if todo and jobs <= 1:
         linter = Linter(config, project_root)
-        results = [linter.lint_path(p, d) for p, d in items]
+        fresh = (lint_stamped(linter, *items[i]) for i in todo)
+        order = todo
+    elif todo:
+        # Biggest files first, so no worker is left alone with a huge file at the end.
+        order = sorted(todo, key=lambda i: -_size(items[i][0]))
+        chunk = max(1, min(32, len(order) // (jobs * 16) or 1))
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config, str(project_root) if project_root else None))
+        fresh = pool.map(_work_stamped, [items[i] for i in order], chunksize=chunk)
     else:
-        linter = None
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config, str(project_root) if project_root else None)) as pool:
-            results = list(pool.map(_work, items, chunksize=max(1, min(64, len(items) // (jobs * 8) or 1))))
-    return finish(results, config, project_root, linter)
+        order, fresh = [], iter(())
+    try:
+        for n, (i, (blob, stamp, content_digest)) in enumerate(zip(order, fresh), 1):
+            results[i] = pickle.loads(blob)
+            cache.put(items[i][0], items[i][1], blob, stamp, content_digest)
+            if progress is not None:
+                progress(n, len(order))
+    finally:
+        if todo and jobs > 1:
+            pool.shutdown()
+    cache.save()
+    run = finish(results, config, project_root, linter)
+    run.cache_stats = cache.stats
+    return run
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def finish(results: list[FileResult], config: Config, project_root: Path | None, linter: Linter | None = None) -> RunResult:
     """Pass 2: settle deferred call sites with the project index, then collect."""
-    linter = linter or Linter(config, project_root)
     if any(r.deferred for r in results):
+        # Built only when needed: a warm run with nothing to settle imports no rule.
+        linter = linter or Linter(config, project_root)
         settle(results, linter, project_root)
     findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
     errors = [e for r in results for e in r.errors]

@@ -1,0 +1,366 @@
+"""Per-file results cached by content, so an unchanged file is never parsed twice.
+
+One index file per (asynclint build, Python version, configuration) holds, for every file
+path, its stat stamp, its content hash, the per-file part of the configuration and the
+pickled pass-1 :class:`~asynclint.engine.FileResult` (findings after noqa, deferred call
+sites, suppressions, module summary). Pass 2 always runs again from those results.
+
+A warm run reads that one file, stats every path and unpickles only the entries it uses; a
+stat that changed falls back to hashing the content, so ``touch`` or a checkout that rewrites
+identical bytes costs a hash, not a parse. Nothing here may stop a lint run: an unreadable or
+corrupt index or entry is treated as a miss and rewritten, and a cache that cannot be written
+produces one warning. Two processes may run at once (pre-commit runs hooks in parallel):
+writers hold a lock while they merge their new entries into what is on disk, then replace the
+index atomically (temporary file + ``os.replace``), so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from asynclint import __version__
+from asynclint.config import Config, cache_dir_default
+
+FORMAT = 1
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# A file modified this recently may change again within the same mtime tick: keep no stamp
+# for it, so the next run compares its content instead of trusting the stat.
+_RACY_SECONDS = 2.0
+
+# (size, mtime_ns) of a file when it was read; None when it must be hashed to be trusted.
+Stamp = "tuple[int, int] | None"
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def stamp_of(st: os.stat_result, now: float | None = None) -> tuple[int, int] | None:
+    now = time.time() if now is None else now
+    if now - st.st_mtime < _RACY_SECONDS:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def code_fingerprint() -> str:
+    """asynclint's version plus the size and mtime of its own sources: an editable install
+    whose rules are being edited must not be served results from the old rules."""
+    h = hashlib.blake2b(digest_size=12)
+    h.update(f"{FORMAT}|{__version__}|{sys.version_info[0]}.{sys.version_info[1]}|".encode())
+    stack = [str(_PACKAGE_DIR)]
+    entries = []
+    while stack:
+        d = stack.pop()
+        try:
+            with os.scandir(d) as it:
+                for e in it:
+                    if e.is_dir(follow_symlinks=False):
+                        if e.name != "__pycache__":
+                            stack.append(e.path)
+                    elif e.name.endswith(".py"):
+                        st = e.stat()
+                        entries.append(f"{os.path.relpath(e.path, _PACKAGE_DIR)}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            continue
+    h.update("\n".join(sorted(entries)).encode())
+    return h.hexdigest()
+
+
+def config_key(config: Config, project_root: Path | None) -> str:
+    """Everything in the configuration that can change a file's pass-1 result, except the
+    per-file ignores (those are part of each entry, so editing one pattern keeps the rest)."""
+    parts = (
+        code_fingerprint(),
+        config.select,
+        config.extend_select,
+        config.ignore,
+        config.rule_options,
+        config.target_version,
+        config.noqa,
+        str(project_root) if project_root is not None else None,
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+
+def resolve_cache_dir(config: Config, project_root: Path | None) -> Path:
+    if config.cache_dir:
+        p = Path(config.cache_dir).expanduser()
+        return p if p.is_absolute() else Path(config.base_dir) / p
+    return cache_dir_default(project_root if project_root is not None else Path.cwd())
+
+
+class Entry:
+    """What the index keeps for one path."""
+
+    __slots__ = ("display", "stamp", "digest", "file_key", "blob")
+
+    def __init__(self, display: str, stamp, digest: bytes, file_key: tuple, blob: bytes):
+        self.display = display
+        self.stamp = stamp
+        self.digest = digest
+        self.file_key = file_key
+        self.blob = blob
+
+    def as_tuple(self) -> tuple:
+        return (self.display, self.stamp, self.digest, self.file_key, self.blob)
+
+
+class Stats:
+    __slots__ = ("hits", "hashed_hits", "misses", "written")
+
+    def __init__(self) -> None:
+        self.hits = 0  # stat unchanged
+        self.hashed_hits = 0  # stat changed, content the same
+        self.misses = 0  # linted (parsed) in this run
+        self.written = False
+
+    def __repr__(self) -> str:
+        return f"Stats(hits={self.hits}, hashed_hits={self.hashed_hits}, misses={self.misses}, written={self.written})"
+
+
+class Cache:
+    """The cache of one run. ``lookup`` before linting, ``put`` each fresh result, ``save``."""
+
+    enabled = True
+
+    def __init__(self, config: Config, project_root: Path | None, directory: Path):
+        self.config = config
+        self.project_root = project_root
+        self.directory = directory
+        self.key = config_key(config, project_root)
+        self.index_path = directory / f"index-{self.key}.pickle"
+        self.lock_path = directory / f"index-{self.key}.lock"
+        self.stats = Stats()
+        self._entries: dict[str, tuple] = {}
+        self._loaded_stamp: tuple | None = None
+        self._changed: dict[str, tuple] = {}
+        self._seen: set[str] = set()
+        self._pfi_cache: dict[str, tuple] = {}
+        self._load()
+
+    # ------------------------------------------------------------------ reading
+    def _load(self) -> None:
+        entries, stamp = _read_index(self.index_path)
+        self._entries = entries
+        self._loaded_stamp = stamp
+
+    def file_key(self, path: str) -> tuple:
+        """The per-file ignore patterns that match ``path`` (raw, so no rule is imported)."""
+        if not self.config.per_file_ignores:
+            return ()
+        from asynclint.engine import matching_ignores
+
+        return matching_ignores(self.config, path)
+
+    def lookup(self, items: Sequence[tuple[str, str]]) -> list[Any]:
+        """The cached FileResult for each (path, display) pair, or None where it must be linted."""
+        out: list[Any] = [None] * len(items)
+        entries = self._entries
+        now = time.time()
+        for i, (path, display) in enumerate(items):
+            key = os.path.abspath(path)
+            self._seen.add(key)
+            raw = entries.get(key)
+            if raw is None:
+                continue
+            try:
+                e_display, e_stamp, e_digest, e_file_key, blob = raw
+                if e_display != display or e_file_key != self.file_key(path):
+                    continue
+                st = os.stat(path)
+                fresh = (st.st_size, st.st_mtime_ns)
+                if e_stamp is None or e_stamp != fresh:
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    if digest(data) != e_digest:
+                        continue
+                    new_stamp = stamp_of(st, now)
+                    if new_stamp != e_stamp:
+                        self._changed[key] = (e_display, new_stamp, e_digest, e_file_key, blob)
+                    self.stats.hashed_hits += 1
+                else:
+                    self.stats.hits += 1
+                out[i] = pickle.loads(blob)
+            except Exception:  # noqa: BLE001 - a bad entry is a miss, never a crash
+                self._changed.pop(key, None)
+                continue
+        return out
+
+    # ------------------------------------------------------------------ writing
+    def put(self, path: str, display: str, blob: bytes, stamp, content_digest: bytes | None) -> None:
+        """Remember a fresh pass-1 result (``blob`` is the pickled FileResult)."""
+        self.stats.misses += 1
+        if content_digest is None:
+            return  # the file could not be read: nothing to key it by
+        key = os.path.abspath(path)
+        self._changed[key] = (display, stamp, content_digest, self.file_key(path), blob)
+
+    def save(self) -> None:
+        if not self._changed:
+            return
+        try:
+            self._write()
+            self.stats.written = True
+        except OSError as e:
+            warn_once(f"cannot write the cache in {self.directory}: {e.strerror or e}; continuing without it")
+
+    def _write(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        _mark_directory(self.directory)
+        with _Lock(self.lock_path):
+            entries, stamp = (self._entries, self._loaded_stamp)
+            disk_stamp = _file_stamp(self.index_path)
+            if disk_stamp != stamp:
+                # Another process wrote since we read: build on its version, not on ours.
+                entries, _ = _read_index(self.index_path)
+            merged = dict(entries)
+            merged.update(self._changed)
+            # Forget files that are gone (only those this run did not see; it saw the rest).
+            for k in [k for k in merged if k not in self._seen and k not in self._changed]:
+                if not os.path.exists(k):
+                    del merged[k]
+            data = pickle.dumps((FORMAT, merged), protocol=pickle.HIGHEST_PROTOCOL)
+            fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=self.directory)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, self.index_path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+            self._entries = merged
+            self._loaded_stamp = _file_stamp(self.index_path)
+            self._changed = {}
+
+
+class NoCache:
+    """``--no-cache``: reads nothing, writes nothing."""
+
+    enabled = False
+
+    def __init__(self) -> None:
+        self.stats = Stats()
+
+    def lookup(self, items: Sequence[tuple[str, str]]) -> list[Any]:
+        return [None] * len(items)
+
+    def put(self, path: str, display: str, blob: bytes, stamp, content_digest) -> None:
+        self.stats.misses += 1
+
+    def save(self) -> None:
+        pass
+
+
+def open_cache(config: Config, project_root: Path | None) -> "Cache | NoCache":
+    if not config.cache:
+        return NoCache()
+    try:
+        return Cache(config, project_root, resolve_cache_dir(config, project_root))
+    except Exception as e:  # noqa: BLE001 - the cache is an optimisation, never a failure
+        warn_once(f"cannot use the cache: {e}; continuing without it")
+        return NoCache()
+
+
+# ---------------------------------------------------------------------- helpers
+def _file_stamp(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _read_index(path: Path) -> tuple[dict[str, tuple], tuple | None]:
+    try:
+        with open(path, "rb") as f:
+            stamp = os.fstat(f.fileno())
+            raw = f.read()
+        fmt, entries = pickle.loads(raw)
+        if fmt != FORMAT or not isinstance(entries, dict):
+            return {}, None
+        return entries, (stamp.st_ino, stamp.st_size, stamp.st_mtime_ns)
+    except Exception:  # noqa: BLE001 - missing, truncated, corrupt: start empty, rewrite later
+        return {}, None
+
+
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory is a cache made by asynclint.\n"
+
+
+def _mark_directory(directory: Path) -> None:
+    gi = directory / ".gitignore"
+    if not gi.exists():
+        gi.write_text("# Automatically created by asynclint.\n*\n", encoding="utf-8")
+    tag = directory / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text(_TAG, encoding="utf-8")
+
+
+class _Lock:
+    """An advisory lock around the read-merge-replace of the index (POSIX ``flock``); where
+    there is none, the atomic replace alone still keeps the index whole."""
+
+    def __init__(self, path: Path, timeout: float = 10.0):
+        self.path = path
+        self.timeout = timeout
+        self.fd: int | None = None
+
+    def __enter__(self) -> "_Lock":
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return self
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return self  # a stuck peer must not stop us: the replace is still atomic
+                time.sleep(0.02)
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the flock
+            self.fd = None
+
+
+_warned: set[str] = set()
+
+
+def warn_once(message: str) -> None:
+    if message in _warned:
+        return
+    _warned.add(message)
+    try:
+        sys.stderr.write(f"asynclint: warning: {message}\n")
+    except Exception:  # noqa: BLE001
+        pass
+
+
+# ---------------------------------------------------------------------- pass 1 with stamps
+def lint_stamped(linter, path: str, display: str) -> tuple[bytes, Any, bytes | None]:
+    """Lint one file and return (pickled FileResult, stat stamp, content digest).
+
+    The stamp is taken before reading, so a write that lands between stat and read makes the
+    stamp stale (and the next run re-hashes) rather than pairing a new stat with old results.
+    """
+    try:
+        st = os.stat(path)
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return pickle.dumps(linter.lint_path(path, display), protocol=pickle.HIGHEST_PROTOCOL), None, None
+    result = linter.lint_bytes(data, path, display)
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), stamp_of(st), digest(data)
