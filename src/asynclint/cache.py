@@ -181,13 +181,14 @@ class Cache:
                         data = f.read()
                     if digest(data) != e_digest:
                         continue
+                    out[i] = pickle.loads(blob)
                     new_stamp = stamp_of(st, now)
                     if new_stamp != e_stamp:
                         self._changed[key] = (e_display, new_stamp, e_digest, e_file_key, blob)
                     self.stats.hashed_hits += 1
                 else:
+                    out[i] = pickle.loads(blob)
                     self.stats.hits += 1
-                out[i] = pickle.loads(blob)
             except Exception:  # noqa: BLE001 - a bad entry is a miss, never a crash
                 self._changed.pop(key, None)
                 continue
@@ -230,6 +231,7 @@ class Cache:
             fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=self.directory)
             try:
                 with os.fdopen(fd, "wb") as f:
+                    os.fchmod(f.fileno(), 0o644) if hasattr(os, "fchmod") else None
                     f.write(data)
                 os.replace(tmp, self.index_path)
             except BaseException:
@@ -241,6 +243,7 @@ class Cache:
             self._entries = merged
             self._loaded_stamp = _file_stamp(self.index_path)
             self._changed = {}
+        _prune(self.directory, self.index_path)
 
 
 class NoCache:
@@ -291,6 +294,28 @@ def _read_index(path: Path) -> tuple[dict[str, tuple], tuple | None]:
         return entries, (stamp.st_ino, stamp.st_size, stamp.st_mtime_ns)
     except Exception:  # noqa: BLE001 - missing, truncated, corrupt: start empty, rewrite later
         return {}, None
+
+
+# Indexes of other configurations (or of older asynclint builds) are kept a while, so switching
+# back and forth stays warm, but not for ever.
+_KEEP_SECONDS = 7 * 24 * 3600
+_KEEP_COUNT = 8
+
+
+def _prune(directory: Path, current: Path) -> None:
+    try:
+        found = []
+        for p in directory.glob("index-*.pickle"):
+            if p != current:
+                found.append((p.stat().st_mtime, p))
+        found.sort(reverse=True)
+        now = time.time()
+        for n, (mtime, p) in enumerate(found, 1):
+            if n >= _KEEP_COUNT or now - mtime > _KEEP_SECONDS:
+                p.unlink(missing_ok=True)
+                p.with_suffix(".lock").unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory is a cache made by asynclint.\n"
