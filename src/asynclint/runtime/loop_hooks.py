@@ -309,6 +309,40 @@ def _make_del(orig: Callable) -> Callable:
     return __del__
 
 
+def _make_del_when(orig: Callable, will_warn: Callable[[Any], bool], what: str) -> Callable:
+    """For a ``__del__`` that calls the module's ``warnings.warn`` (no ``_warn`` parameter to
+    borrow): record when the condition it warns on holds, then run it unchanged."""
+
+    def __del__(self):
+        with guard() as ok:
+            if ok:
+                try:
+                    if will_warn(self):
+                        created = self.__dict__.get(CREATED_ATTR) or []
+                        emit("ASL504", created, f"unclosed {what}: the object created here was never closed; close it (`writer.close()` and `await writer.wait_closed()`)")
+                except Exception:
+                    pass
+        orig(self)
+
+    __del__.__wrapped__ = orig
+    return __del__
+
+
+def _stream_writer_unclosed(writer: Any) -> bool:
+    transport = getattr(writer, "_transport", None)
+    return transport is not None and not transport.is_closing()
+
+
+def _warning_dels() -> list[tuple[type, Callable, str]]:
+    import asyncio.streams
+
+    out = []
+    writer = asyncio.streams.StreamWriter
+    if "__del__" in vars(writer):  # 3.11.5+, 3.12+: warns and closes the transport itself
+        out.append((writer, _stream_writer_unclosed, "StreamWriter"))
+    return out
+
+
 def _resource_classes() -> list[type]:
     import inspect
 
@@ -374,6 +408,9 @@ def install() -> None:
             if "__init__" in vars(cls):
                 _patch(cls, "__init__", _make_init(vars(cls)["__init__"]))
             _patch(cls, "__del__", _make_del(vars(cls)["__del__"]))
+        for cls, will_warn, what in _warning_dels():
+            _patch(cls, "__init__", _make_init(vars(cls)["__init__"]))
+            _patch(cls, "__del__", _make_del_when(vars(cls)["__del__"], will_warn, what))
         _saved_origin_depth = sys.get_coroutine_origin_tracking_depth()
         if _saved_origin_depth < ORIGIN_DEPTH:
             sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)

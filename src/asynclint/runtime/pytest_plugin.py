@@ -13,6 +13,7 @@ import pytest
 
 OPTION = "--asynclint-runtime"
 REPORT_ATTR = "asynclint_runtime"
+MODES = ("report", "error")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -21,7 +22,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         OPTION,
         dest="asynclint_runtime",
         default=None,
-        choices=("report", "error"),
+        nargs="?",
+        const="report",
+        metavar="report|error",
         help="Run tests with asynclint's runtime hooks: 'report' (the default when no value is given) "
         "lists findings at the end, 'error' also fails the test that caused one.",
     )
@@ -36,12 +39,14 @@ def pytest_load_initial_conftests(early_config, parser, args) -> None:
     for i, a in enumerate(args):
         if a == "--":
             break
-        if a == OPTION:
+        if a == OPTION and (i + 1 == len(args) or args[i + 1] not in MODES):
             args[i] = f"{OPTION}=report"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     mode = config.getoption("asynclint_runtime", None)
+    if mode and mode not in MODES:
+        raise pytest.UsageError(f"{OPTION}: expected 'report' or 'error', got {mode!r}")
     if mode:
         config.pluginmanager.register(ActivePlugin(config, mode), "asynclint-runtime-active")
 

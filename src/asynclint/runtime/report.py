@@ -88,9 +88,7 @@ def to_findings(events: Iterable[dict], *, cwd: str | None = None, root: str | N
     static = static_findings({e["path"] for e in merged}, root) if confirm and merged else set()
     findings = []
     for e in merged:
-        text = linecache.getline(e["path"], e["line"])
-        column = len(text) - len(text.lstrip()) + 1 if text.strip() else 1
-        end_column = len(text.rstrip()) + 1 if text.strip() else 1
+        column, end_column = _code_span(linecache.getline(e["path"], e["line"]))
         extra: dict = {"count": e["count"]}
         if e.get("duration") is not None:
             extra["duration"] = e["duration"]
@@ -119,6 +117,25 @@ def to_findings(events: Iterable[dict], *, cwd: str | None = None, root: str | N
         )
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _code_span(text: str) -> tuple[int, int]:
+    """1-based columns of the code on a line, leaving out indentation and a trailing comment."""
+    import io
+    import tokenize
+
+    if not text.strip():
+        return 1, 1
+    start = len(text) - len(text.lstrip()) + 1
+    end = len(text.rstrip()) + 1
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                end = len(text[: tok.start[1]].rstrip()) + 1
+                break
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return start, max(start, end)
 
 
 def write_events(directory: str, events: list[dict], tag: str) -> None:
