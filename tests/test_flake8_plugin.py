@@ -4,6 +4,7 @@ same line, 1-based column, code and message, for every rule's examples and the f
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from asynclint.cli import main
-from asynclint.flake8_plugin import codes_for
+from asynclint.flake8_plugin import _project_summaries, codes_for
 from asynclint.registry import all_rules
 from asynclint.rule import Example
 
@@ -33,7 +34,7 @@ def flake8(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Comple
 
 
 def flake8_rows(proc: subprocess.CompletedProcess) -> dict[str, list[Row]]:
-    assert proc.returncode in (0, 1), proc.stderr
+    assert proc.returncode in (0, 1) and not proc.stderr, proc.stderr
     out: dict[str, list[Row]] = {}
     for line in proc.stdout.splitlines():
         path, row, col, code, text = line.split("\t", 4)
@@ -230,3 +231,44 @@ def test_asynclint_config_from_flake8_config_file(tmp_path):
     (tmp_path / "lint.toml").write_text('[tool.asynclint]\ntarget-version = "3.11"\n')
     ok = flake8("--select=ASL101", "sleepy.py", cwd=tmp_path)
     assert ok.returncode == 1 and ok.stdout.count("ASL101") == 1
+
+
+@pytest.fixture
+def shop(tmp_path, monkeypatch):
+    """A two-module project (copied, so the cache is written outside the source tree); the
+    working directory is its root, where both tools show paths relative to it."""
+    project = tmp_path / "shop"
+    shutil.copytree(FIXTURES.parent / "flake8_project", project)
+    monkeypatch.chdir(project)
+    return project
+
+
+def test_cross_module_findings_same_under_flake8(shop):
+    via_flake8 = sorted(flake8_rows(flake8("--isolated", "--select=ASL", "app/service.py", cwd=shop))["app/service.py"])
+    via_cli = asynclint_rows("--select=ASL", "app/service.py")
+    assert via_flake8 == via_cli
+    assert [r[:3] for r in via_flake8] == [(11, 9, "ASL201"), (12, 9, "ASL201"), (13, 9, "ASL101")]
+    assert "defined at app/repo.py:2" in via_flake8[0][3]
+
+
+def test_cross_module_findings_use_the_buffer(shop):
+    """The linted file's own summary comes from flake8's lines; the rest from the disk."""
+    buffer = (shop / "app" / "service.py").read_text().replace("        self.repo.save(user)\n", "        await self.repo.save(user)\n")
+    proc = flake8("--isolated", "--select=ASL", "--stdin-display-name=app/service.py", "-", cwd=shop, stdin=buffer)
+    assert [r[:3] for r in flake8_rows(proc)["app/service.py"]] == [(12, 9, "ASL201"), (13, 9, "ASL101")]
+
+
+def test_project_index_loaded_once_per_flake8_run(shop, capsys):
+    from flake8.main.application import Application
+
+    (shop / "app" / "jobs.py").write_text("from app.repo import audit\n\n\nasync def nightly():\n    audit('nightly')\n")
+    _project_summaries.cache_clear()
+    app = Application()
+    app.run(["--isolated", "--jobs=1", "--select=ASL1,ASL2", "app/service.py", "app/jobs.py"])
+    out = capsys.readouterr().out.splitlines()
+    assert sorted(line.split(" ")[:2] for line in out) == [
+        ["app/jobs.py:5:5:", "ASL201"],
+        ["app/service.py:11:9:", "ASL201"], ["app/service.py:12:9:", "ASL201"], ["app/service.py:13:9:", "ASL101"],
+    ]
+    info = _project_summaries.cache_info()
+    assert (info.misses, info.hits) == (1, 1)

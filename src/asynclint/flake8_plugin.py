@@ -7,15 +7,16 @@ linted file) only supplies rule options and the target version.
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from asynclint import __version__
 from asynclint.config import Config, load_config
-from asynclint.engine import Linter, settle
-from asynclint.files import find_project_root
+from asynclint.engine import Linter, lint_files, settle
+from asynclint.files import discover, find_project_root
 from asynclint.registry import all_rules
 
 
@@ -30,6 +31,17 @@ def codes_for(select: Iterable[str] | None, extend_select: Iterable[str] | None,
 def _config(config_path: str | None, directory: str) -> Config:
     cfg = load_config(config_path, cwd=Path(directory))
     return cfg.with_(noqa=False, per_file_ignores=(), select=None, extend_select=(), ignore=())
+
+
+@lru_cache(maxsize=None)
+def _project_summaries(root: str, cfg: Config) -> dict[str, Any]:
+    """Pass 1 over the whole project, once per flake8 process and warm from asynclint's cache:
+    the index that cross-module call sites are settled against, by real path."""
+    wide = cfg.with_(select=tuple(r.code for r in all_rules() if r.project_wide), jobs=1)  # flake8's workers may not fork
+    # Shown as the CLI shows files it was not asked to lint: relative to the working directory.
+    items = [(path, path if os.path.relpath(path).startswith("..") else os.path.relpath(path)) for path, _ in discover([root], wide).files]
+    run = lint_files(items, wide, Path(root))
+    return {os.path.realpath(r.path): r.summary for r in run.files if r.summary is not None}
 
 
 @lru_cache(maxsize=None)
@@ -70,9 +82,9 @@ class AsyncLintChecker:
         # flake8's lines, not the disk: stdin and editor buffers differ from the file.
         result = linter.lint_bytes("".join(self.lines), self.filename, self.filename)
         if result.deferred:
-            from asynclint.project.whole import summaries_besides  # the other files, indexed once
-
-            settle([result], linter, root, summaries_besides(root, self.filename, cfg))
+            others = _project_summaries(str(root), cfg) if root else {}
+            me = os.path.realpath(self.filename)
+            settle([result], linter, root, [s for path, s in others.items() if path != me])
         for error in result.errors:
             print(f"asynclint: {error}", file=sys.stderr)
         for f in sorted(result.findings, key=lambda f: f.sort_key()):
