@@ -98,6 +98,7 @@ def examples_through_flake8(tmp_path_factory):
     return paths, flake8_rows(proc)
 
 
+@pytest.mark.slow  # one flake8 run over every example: grows with the catalog
 @pytest.mark.parametrize(
     "rule,kind,i,ex", [pytest.param(*e, id=f"{e[0].code}-{e[1]}{e[2]}") for e in EXAMPLES]
 )
@@ -212,6 +213,26 @@ def test_opt_in_rule_needs_explicit_selection_in_flake8(rule, tmp_path):
     assert rule.code not in {r[2] for r in default}
     chosen = flake8_rows(flake8("--isolated", f"--extend-select={rule.code}", str(path), cwd=tmp_path)).get(str(path), [])
     assert {(r[0], r[2]) for r in chosen if r[2] == rule.code} == rule.bad[0].expected()
+
+
+CONFIGURED = [(r, kind, i, ex) for r, kind, i, ex in EXAMPLES if ex.config]
+
+
+@pytest.mark.skipif(not CONFIGURED, reason="no rule example needs options yet")
+@pytest.mark.parametrize("rule,kind,i,ex", [pytest.param(*e, id=f"{e[0].code}-{e[1]}{e[2]}") for e in CONFIGURED])
+def test_rule_options_from_asynclint_config_option(rule, kind, i, ex, tmp_path):
+    """Options given with ``--asynclint-config`` (a file outside the project) apply as with
+    the CLI's ``--config``; the project's own table has none of them."""
+    bare = Example(ex.code, files=ex.files, target_version=ex.target_version)
+    path = write_example(bare, tmp_path / "proj")
+    options = tmp_path / "elsewhere" / "asynclint.toml"
+    options.parent.mkdir()
+    version = "%d.%d" % (ex.target_version or (3, 12))
+    options.write_text(f'target-version = "{version}"\n' + "".join(f"{k} = {toml_value(v)}\n" for k, v in ex.config.items()))
+    proc = flake8("--isolated", f"--asynclint-config={options}", f"--select={rule.code}", str(path), cwd=tmp_path)
+    via_flake8 = sorted(flake8_rows(proc).get(str(path), []))
+    assert via_flake8 == asynclint_rows(f"--select={rule.code}", "--config", str(options), str(path))
+    assert {(r[0], r[2]) for r in via_flake8} == ex.expected()
 
 
 def test_asynclint_config_option_errors_name_the_file(tmp_path):

@@ -38,6 +38,20 @@ def test_hooks_manifest():
     assert "--fix" in hooks["asynclint-fix"]["entry"].split()
 
 
+@pytest.mark.parametrize("doc", ["README.md", "docs/integrations.md"])
+def test_documented_snippet_names_real_hooks_and_this_version(doc):
+    from asynclint import __version__
+
+    blocks = re.findall(r"```yaml\n(.*?)```", (REPO / doc).read_text(), re.S)
+    configs = [yaml.safe_load(b) for b in blocks if "asynclint/asynclint" in b]
+    assert configs, f"{doc} shows no .pre-commit-config.yaml snippet"
+    manifest = {h["id"] for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    for config in configs:
+        (repo,) = config["repos"]
+        assert repo["rev"] == f"v{__version__}"
+        assert {h["id"] for h in repo["hooks"]} <= manifest
+
+
 def try_repo(project: Path, *files: str) -> subprocess.CompletedProcess:
     """Every hook of the manifest (sorted by id: ``asynclint``, then ``asynclint-fix``)."""
     return subprocess.run(
