@@ -319,7 +319,7 @@ def exception_names(sem, expr: ast.AST | None, _depth: int = 0) -> frozenset[str
     if t is ast.Tuple:
         out: set[str] = set()
         for elt in expr.elts:
-            out |= exception_names(sem, elt, _depth + 1) or ()
+            out |= exception_names(sem, elt, _depth + 1) or frozenset()
         return frozenset(out)
     if t is ast.Name or t is ast.Attribute:
         q = sem.qualname(expr)
