@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from asynclint import __version__
-from asynclint.config import Config, load_config
+from asynclint.config import Config, ConfigError, load_config
 from asynclint.engine import Linter, lint_files, settle
 from asynclint.files import discover, find_project_root
+from asynclint.finding import Finding
 from asynclint.registry import all_rules
 
 
@@ -37,9 +38,11 @@ def _config(config_path: str | None, directory: str) -> Config:
 def _project_summaries(root: str, cfg: Config) -> dict[str, Any]:
     """Pass 1 over the whole project, once per flake8 process and warm from asynclint's cache:
     the index that cross-module call sites are settled against, by real path."""
+    from asynclint.project.discovery import display_path
+
     wide = cfg.with_(select=tuple(r.code for r in all_rules() if r.project_wide), jobs=1)  # flake8's workers may not fork
-    # Shown as the CLI shows files it was not asked to lint: relative to the working directory.
-    items = [(path, path if os.path.relpath(path).startswith("..") else os.path.relpath(path)) for path, _ in discover([root], wide).files]
+    # Shown as the CLI shows files it was not asked to lint: relative to the project root.
+    items = [(path, display_path(path, Path(root))) for path, _ in discover([root], wide).files]
     run = lint_files(items, wide, Path(root))
     return {os.path.realpath(r.path): r.summary for r in run.files if r.summary is not None}
 
@@ -62,7 +65,7 @@ class AsyncLintChecker:
     @classmethod
     def add_options(cls, manager) -> None:
         manager.add_option(
-            "--asynclint-config", metavar="PATH", default=None, parse_from_config=True,
+            "--asynclint-config", metavar="PATH", default=None, parse_from_config=True, normalize_paths=True,
             help="asynclint settings (pyproject.toml or asynclint.toml) for rule options; default: the nearest one.",
         )
 
@@ -71,7 +74,11 @@ class AsyncLintChecker:
         cls.config_path = options.asynclint_config
         cls.codes = codes_for(options.select, options.extend_select)
         if cls.config_path:
-            _config(cls.config_path, ".")  # a broken file stops flake8 here, once, with our message
+            try:
+                _config(cls.config_path, ".")
+            except ConfigError as e:  # a usage error, like a bad flag: one line, no traceback
+                print(f"flake8: asynclint-config: {e}", file=sys.stderr)
+                raise SystemExit(2) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         on_disk = self.filename not in ("-", "stdin")
@@ -87,5 +94,5 @@ class AsyncLintChecker:
             settle([result], linter, root, [s for path, s in others.items() if path != me])
         for error in result.errors:
             print(f"asynclint: {error}", file=sys.stderr)
-        for f in sorted(result.findings, key=lambda f: f.sort_key()):
+        for f in sorted(result.findings, key=Finding.sort_key):
             yield f.line, f.column - 1, f"{f.code} {f.message}", type(self)
