@@ -312,7 +312,13 @@ def settle(results: list[FileResult], linter: Linter, project_root: Path | None,
     from asynclint.finding import Finding as F
     from asynclint.project.index import ProjectIndex
 
-    index = ProjectIndex([r.summary for r in results if r.summary is not None] + list(extra_summaries))
+    summaries = [r.summary for r in results if r.summary is not None] + list(extra_summaries)
+    if project_root is not None:
+        # Files of the project that are not being linted still tell what the linted ones import.
+        from asynclint.project.discovery import project_summaries
+
+        summaries += project_summaries(project_root, linter.config, {s.module for s in summaries})
+    index = ProjectIndex(summaries)
     for r in results:
         for d in r.deferred:
             rule = linter.rules_by_code.get(d.code)

@@ -194,6 +194,7 @@ RETURNS: dict[str, str] = {
     "pathlib.Path.joinpath": "pathlib.Path",
     "pathlib.Path.expanduser": "pathlib.Path",
     "pathlib.Path.parent": "pathlib.Path",
+    "logging.getLogger": "logging.Logger",
     "asyncio.get_event_loop": "asyncio.AbstractEventLoop",
     "asyncio.get_running_loop": "asyncio.AbstractEventLoop",
     "asyncio.new_event_loop": "asyncio.AbstractEventLoop",
@@ -238,6 +239,9 @@ AWAIT_RETURNS: dict[str, str] = {
     "asyncio.create_subprocess_exec": "asyncio.subprocess.Process",
     "asyncio.create_subprocess_shell": "asyncio.subprocess.Process",
     "redis.asyncio.from_url": "redis.asyncio.Redis",
+    **{f"aiohttp.ClientSession.{m}": "aiohttp.ClientResponse" for m in ("get", "post", "put", "patch", "delete", "head", "options", "request")},
+    "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
+    **{f"httpx.AsyncClient.{m}": "httpx.Response" for m in ("get", "post", "put", "patch", "delete", "head", "options", "request", "send")},
 }
 
 # ``with X as y``/``async with X as y``: the type bound to ``y`` when it is not X's own type.

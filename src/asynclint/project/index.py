@@ -220,6 +220,8 @@ class ProjectIndex:
             return self.call_result(r, depth + 1) if r.kind in ("class", "external") else UNKNOWN
         if v.kind == "external":
             name = canonical(v.name)
+            if name in ASYNC_CONTEXT_MANAGERS or name in ASYNC_ITERABLES:
+                return Value("external", name)  # the tables name such values by their factory
             if name in COROUTINE_FUNCTIONS:
                 return Value("coroutine", name)
             r = RETURNS.get(name) or CALL_RETURNS.get(name)
@@ -235,9 +237,10 @@ class ProjectIndex:
     def coroutine_function(self, ref: str | None) -> Value | None:
         """The callee, when calling ``ref`` certainly returns a coroutine."""
         v = self.value(ref)
-        if v.kind == "function" or v.kind == "external":
-            if self.call_result(v).kind == "coroutine":
-                return v
+        if v.kind == "external":
+            return v if canonical(v.name) in COROUTINE_FUNCTIONS else None
+        if v.kind == "function" and self.call_result(v).kind == "coroutine":
+            return v
         return None
 
     def async_context_manager(self, ref: str | None) -> Value | None:

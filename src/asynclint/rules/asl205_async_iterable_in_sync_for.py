@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import ast
+
+from asynclint.finding import Fix
+from asynclint.knowledge.coroutines import LIBRARIES
+from asynclint.project.index import EMPTY, Value
+from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
+from asynclint.semantics.refs import is_outside_project, value_ref
+
+
+class AsyncIterableInSyncFor(Rule):
+    code = "ASL205"
+    name = "async-iterable-in-sync-for"
+    summary = "`for` over an async iterator (an async generator, `resp.content`, ...) fails at run time"
+    fix = "unsafe"
+    fix_note = "Turns `for` into `async for`, only for a `for` statement in async context."
+    related = ("ASL204", "ASL202")
+    project_wide = True
+    doc = """
+    ## What it does
+    Flags a plain `for` (statement or comprehension) over something that supports only
+    `async for`: the call of an async generator function (in any module of the project),
+    an instance of a project class that defines `__aiter__` and neither `__iter__` nor
+    `__getitem__` (through its base classes), and async iterables of the known libraries:
+    asyncio and aiohttp stream readers (`resp.content`, `iter_chunked()`), `aiofiles` files,
+    httpx `aiter_*()` methods, asyncpg cursors, redis.asyncio `scan_iter()` and pub/sub
+    listeners, motor cursors.
+
+    ## Why is this bad?
+    `for` calls `iter()`, which raises `TypeError: 'async_generator' object is not iterable`
+    when that line runs; the async generator's body never starts.
+
+    ## Instead
+    `async for` inside a coroutine, or `[x async for x in ...]`.
+    """
+    bad = (
+        Example(
+            """
+            async def ticks(n):
+                for i in range(n):
+                    yield i
+
+            async def main():
+                for t in ticks(3):  # expect: ASL205
+                    print(t)
+                print([t for t in ticks(3)])  # expect: ASL205
+            """,
+            fixed="""
+            async def ticks(n):
+                for i in range(n):
+                    yield i
+
+            async def main():
+                async for t in ticks(3):
+                    print(t)
+                print([t for t in ticks(3)])
+            """,
+            unsafe=True,
+        ),
+        Example(
+            """
+            from app.feed import Feed
+            import aiohttp
+
+            async def main(feed: Feed, resp: aiohttp.ClientResponse):
+                for item in feed:  # expect: ASL205
+                    print(item)
+                for chunk in resp.content.iter_chunked(1024):  # expect: ASL205
+                    print(chunk)
+            """,
+            title="project class and library iterators",
+            files={
+                "app/__init__.py": "",
+                "app/feed.py": """
+                class Feed:
+                    def __aiter__(self):
+                        return self
+
+                    async def __anext__(self):
+                        raise StopAsyncIteration
+                """,
+            },
+            fixed="""
+            from app.feed import Feed
+            import aiohttp
+
+            async def main(feed: Feed, resp: aiohttp.ClientResponse):
+                async for item in feed:
+                    print(item)
+                async for chunk in resp.content.iter_chunked(1024):
+                    print(chunk)
+            """,
+            unsafe=True,
+        ),
+    )
+    good = (
+        Example(
+            """
+            from app.feed import Feed, numbers
+
+            def squares(n):
+                for i in range(n):
+                    yield i * i
+
+            async def main(feed: Feed):
+                async for item in feed:
+                    print(item)
+                for s in squares(3):
+                    print(s)
+                for n in numbers():
+                    print(n)
+            """,
+            files={
+                "app/__init__.py": "",
+                "app/feed.py": """
+                class Feed:
+                    def __aiter__(self):
+                        return self
+
+                    async def __anext__(self):
+                        raise StopAsyncIteration
+
+                    def __iter__(self):
+                        return iter(())
+
+                def numbers():
+                    yield 1
+                """,
+            },
+        ),
+    )
+
+    def visit_For(self, node: ast.For, ctx: RuleContext) -> None:
+        fix = None
+        if ctx.sem.in_async_context(node):
+            fix = Fix("unsafe", (ctx.insert_before(node, "async "),), "Use `async for`")
+        self._check(node.iter, ctx, fix)
+
+    def visit_comprehension(self, node: ast.comprehension, ctx: RuleContext) -> None:
+        if not node.is_async:
+            self._check(node.iter, ctx, None)
+
+    def _check(self, expr: ast.AST, ctx: RuleContext, fix: Fix | None) -> None:
+        sem = ctx.sem
+        ref = value_ref(sem, expr)
+        if ref is None:
+            return
+        known = EMPTY.async_iterable(ref)
+        if known is not None:
+            ctx.report(expr, self.message(known), fix)
+        elif not is_outside_project(ref, LIBRARIES):
+            ctx.defer(expr, {"ref": ref}, fix=fix)
+
+    def settle(self, deferred: Deferred, index) -> list[SettledFinding]:
+        v = index.async_iterable(deferred.data["ref"])
+        return [SettledFinding(self.message(v))] if v is not None else []
+
+    @staticmethod
+    def message(v: Value) -> str:
+        if v.kind == "asyncgen":
+            why = f"`{v.label}()` defined at {v.where} is an async generator function"
+        elif v.cls is not None:
+            why = f"`{v.label}` defined at {v.where} has `__aiter__` but no `__iter__`"
+        else:
+            why = f"`{v.label}` is an async iterable"
+        return f"a plain `for` cannot iterate it: {why}. Use `async for`"
