@@ -84,7 +84,7 @@ FILE_IO: dict[str, Blocking] = {
     "os.fdopen": Blocking("ASL104", _FILES),
     **_methods(
         FILE_TYPES,
-        ("read", "read1", "readinto", "readline", "readlines", "write", "writelines", "flush", "truncate", "close"),
+        ("read", "readline", "readlines", "write", "writelines", "flush", "truncate", "close"),
         "ASL104",
         "`aiofiles` file objects or `asyncio.to_thread(...)`",
     ),
