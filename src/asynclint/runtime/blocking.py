@@ -101,15 +101,14 @@ def make_wrapper(fn: Callable, name: str, code: str, instead: str, check: Callab
     getframe = sys._getframe
 
     def wrapper(*args, **kwargs):
-        if steps and ident() in steps and not getattr(tls, "in_blocking", False):
-            if check is None or check(args, kwargs):
-                try:
-                    _record(name, code, instead, getframe(1))
-                except BlockingCallError:
-                    raise
-                except Exception:
-                    pass
-            tls.in_blocking = True
+        if steps and ident() in steps and (check is None or check(args, kwargs)) and not getattr(tls, "in_blocking", False):
+            try:
+                _record(name, code, instead, getframe(1))
+            except BlockingCallError:
+                raise
+            except Exception:
+                pass
+            tls.in_blocking = True  # what it calls in turn (os.stat under Path.exists) is the same finding
             try:
                 return fn(*args, **kwargs)
             finally:

@@ -54,6 +54,11 @@ def _unpatch_all() -> None:
 
 # ---------------------------------------------------------------------------- steps (ASL501)
 def _make_run(orig: Callable) -> Callable:
+    """``Handle._run`` with the step timed. It does what asyncio's does (run the callback in
+    its context, hand an exception to the loop's handler) rather than calling it, because one
+    more Python frame on every step is most of the hooks' cost."""
+    from asyncio import format_helpers
+
     perf = time.perf_counter
     ident = threading.get_ident
     steps = STEPS
@@ -64,7 +69,15 @@ def _make_run(orig: Callable) -> Callable:
         st = [perf(), None, None]
         steps[tid] = st
         try:
-            return orig(self)
+            self._context.run(self._callback, *self._args)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            cb = format_helpers._format_callback_source(self._callback, self._args)
+            context = {"message": f"Exception in callback {cb}", "exception": exc, "handle": self}
+            if self._source_traceback:
+                context["source_traceback"] = self._source_traceback
+            self._loop.call_exception_handler(context)
         finally:
             if outer is None:
                 del steps[tid]
@@ -72,6 +85,7 @@ def _make_run(orig: Callable) -> Callable:
                 steps[tid] = outer
             if st[1] is not None:
                 _finish_slow_step(st, perf() - st[0])
+        self = None  # noqa: F841  (breaks the cycle through the exception, as asyncio does)
 
     _run.__wrapped__ = orig
     return _run
@@ -263,14 +277,32 @@ def _report_other_thread(api: str) -> None:
 def _make_thread_checked(orig: Callable, api: str) -> Callable:
     ident = threading.get_ident
 
-    def checked(self, *args, **kwargs):
-        tid = self._thread_id
-        if tid is not None and tid != ident():
-            _report_other_thread(api)
-        return orig(self, *args, **kwargs)
+    if api == "call_soon":  # on every step: no *args/**kwargs repacking beyond asyncio's own
+
+        def checked(self, callback, *args, context=None):
+            tid = self._thread_id
+            if tid is not None and tid != ident():
+                _report_other_thread(api)
+            return orig(self, callback, *args, context=context)
+
+    elif api == "create_future":
+
+        def checked(self):
+            tid = self._thread_id
+            if tid is not None and tid != ident():
+                _report_other_thread(api)
+            return orig(self)
+
+    else:
+
+        def checked(self, *args, **kwargs):
+            tid = self._thread_id
+            if tid is not None and tid != ident():
+                _report_other_thread(api)
+            return orig(self, *args, **kwargs)
 
     checked.__wrapped__ = orig
-    checked.__name__ = api
+    checked.__name__ = checked.__qualname__ = api
     return checked
 
 
