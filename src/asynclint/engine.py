@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import os
+import re
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -91,6 +92,11 @@ class Linter:
         self.rules_by_code = {r.code: r for r in self.rules}
         self.base_dir = Path(config.base_dir)
         self.needs_summary = any(r.project_wide for r in self.rules)
+        # Which node types each rule handles, found once (``dir()`` per rule per file added up).
+        self.handler_table: list[tuple[Rule, list[tuple[type, str]]]] = [
+            (rule, [(getattr(ast, t), m) for t, m in rule.handlers().items() if getattr(ast, t, None) is not None])
+            for rule in self.rules
+        ]
 
     # ------------------------------------------------------------------ one file
     def ignored_for(self, path: str) -> frozenset[str]:
@@ -145,15 +151,13 @@ class Linter:
         dispatch: dict[type, list[tuple[Rule, Any, RuleContext]]] = {}
         contexts: list[tuple[Rule, RuleContext]] = []
         broken: set[str] = set()
-        for rule in self.rules:
+        for rule, handled in self.handler_table:
             if rule.code in ignored:
                 continue
             ctx = RuleContext(rule, sem, info, findings, deferred)
             contexts.append((rule, ctx))
-            for type_name, method in rule.handlers().items():
-                node_type = getattr(ast, type_name, None)
-                if node_type is not None:
-                    dispatch.setdefault(node_type, []).append((rule, getattr(rule, method), ctx))
+            for node_type, method in handled:
+                dispatch.setdefault(node_type, []).append((rule, getattr(rule, method), ctx))
 
         def crash(rule: Rule, exc: BaseException) -> None:
             broken.add(rule.code)
@@ -194,7 +198,7 @@ class Linter:
 
         result.findings = [f for f in findings if f.code not in broken]
         result.deferred = [d for d in deferred if d.code not in broken]
-        result.suppressions = parse_suppressions(text) if self.config.noqa else Suppressions()
+        result.suppressions = _suppressions_needed(text, lines, result) if self.config.noqa else Suppressions()
         if self.needs_summary:
             from asynclint.project.summary import summarize
 
@@ -205,6 +209,21 @@ class Linter:
         if self.config.noqa:
             result.findings = [f for f in result.findings if not result.suppressions.suppresses(f.line, f.code)]
         return result
+
+
+def _suppressions_needed(text: str, lines: list[str], result: FileResult) -> Suppressions:
+    """The file's ``# noqa`` comments, read only when one could matter: tokenizing every file
+    that mentions noqa anywhere was a tenth of the per-file pass. Only lines with a finding or
+    a deferred call site are ever asked about (and the file-level directive)."""
+    if not result.findings and not result.deferred:
+        return Suppressions()
+    asked = {f.line for f in result.findings} | {d.line for d in result.deferred}
+    if any(0 < n <= len(lines) and "noqa" in lines[n - 1].lower() for n in asked) or _FILE_DIRECTIVE.search(text):
+        return parse_suppressions(text)
+    return Suppressions()
+
+
+_FILE_DIRECTIVE = re.compile(r"asynclint:\s*noqa", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------- many files

@@ -19,6 +19,14 @@ from asynclint.knowledge.types import AWAIT_RETURNS, BINOP_RETURNS, CLASSES, ENT
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# Node types that bind a name in ``_walk`` (everything else skips those tests).
+_BINDING_NODES = frozenset(
+    {
+        ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor,
+        ast.With, ast.AsyncWith, ast.NamedExpr, ast.ExceptHandler, ast.Global, ast.MatchAs,
+        ast.MatchStar, ast.MatchMapping,
+    }
+)
 
 # Calls whose arguments run in another thread or process, not on the event loop. Matched by
 # the callee's last name on purpose: missing a hand-off would turn into a false alarm, while
@@ -103,6 +111,7 @@ class SemanticModel:
         self.external_returns = None
         # Names the user's configuration declares to be classes (``blocking-calls`` methods).
         self.assumed_classes: set[str] = set()
+        self._call_names: dict[int, str | None] = {}
         self._walk()
 
     # ------------------------------------------------------------------ building
@@ -131,10 +140,12 @@ class SemanticModel:
                 inner = Scope("comprehension", node, scope, scope.qualname, scope.is_async)
                 for gen in node.generators:
                     self._bind_target(gen.target, inner, "other")
-                for child in ast.iter_child_nodes(node):
+                for child in _child_nodes(node):
                     push((child, node, inner))
             else:
-                if t is ast.Import or t is ast.ImportFrom:
+                if t not in _BINDING_NODES:
+                    pass  # most nodes bind nothing: skip the chain of tests below
+                elif t is ast.Import or t is ast.ImportFrom:
                     self._bind_import(node, scope)
                 elif t is ast.Assign:
                     value = node.value
@@ -166,7 +177,7 @@ class SemanticModel:
                 elif t is ast.MatchMapping:
                     if node.rest:
                         scope.bind(node.rest, Binding("other", scope, node=node))
-                for child in ast.iter_child_nodes(node):
+                for child in _child_nodes(node):
                     push((child, node, scope))
 
     def _enter_function(self, node, scope: Scope, push) -> None:
@@ -397,8 +408,15 @@ class SemanticModel:
 
     def call_name(self, call: ast.Call) -> str | None:
         """What a call calls: ``time.sleep``, or ``Type.method`` for a typed receiver."""
-        func = call.func
-        return self.callee_name(func)
+        # Many rules ask this about the same call: answer each call once per file.
+        memo = self._call_names
+        key = id(call)
+        if key in memo:
+            return memo[key]
+        name = self.callee_name(call.func)
+        if self.external_returns is None:  # the project hook may know more later
+            memo[key] = name
+        return name
 
     def callee_name(self, func: ast.AST, scope: Scope | None = None, _depth: int = 0) -> str | None:
         q = self.qualname(func, scope)
@@ -582,6 +600,31 @@ class SemanticModel:
             return self.lines[start - 1][c0:c1]
         parts = [self.lines[start - 1][c0:]] + self.lines[start : end - 1] + [self.lines[end - 1][:c1]]
         return "".join(parts)
+
+
+_AST = ast.AST
+# Fields that can hold nodes, per node type. ``ctx`` is left out: its Load/Store/Del values
+# are shared singletons, so walking them cost a visit per name and recorded nonsense parents.
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes`` without the ``ctx`` singletons, as a list (fewer generator
+    frames: this runs once per node of every file)."""
+    t = type(node)
+    fields = _CHILD_FIELDS.get(t)
+    if fields is None:
+        fields = _CHILD_FIELDS[t] = tuple(f for f in t._fields if f != "ctx")
+    out = []
+    for name in fields:
+        v = getattr(node, name, None)
+        if type(v) is list:
+            for x in v:
+                if isinstance(x, _AST):
+                    out.append(x)
+        elif isinstance(v, _AST):
+            out.append(v)
+    return out
 
 
 def _all_args(args: ast.arguments) -> list[ast.arg]:
