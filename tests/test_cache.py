@@ -284,3 +284,30 @@ def test_configured_cache_dir_is_relative_to_the_config_file(project):
     r = run(project, cfg)
     assert found(r) == [("pkg/bad.py", 5, "ASL101")]
     assert list((project / "build" / "lintcache").glob("index-*.pickle"))
+
+
+def test_linting_one_file_takes_the_rest_of_the_project_from_the_cache(tmp_path):
+    root = tmp_path / "proj"
+    write(root / "pyproject.toml", "[project]\nname = 'p'\n")
+    write(root / "pkg" / "__init__.py", "")
+    write(root / "pkg" / "a.py", "async def fetch():\n    return 1\n")
+    write(root / "pkg" / "b.py", "from pkg.a import fetch\n\n\nasync def main():\n    fetch()\n")
+    config = Config(base_dir=str(root), cache_dir=str(root / ".asynclint_cache"))
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        first = lint_files([("pkg/b.py", "pkg/b.py")], config, root)
+        assert [(f.line, f.code) for f in first.findings] == [(5, "ASL201")]
+        assert (first.cache_stats.misses, first.cache_stats.summaries_computed) == (1, 2)
+        second = lint_files([("pkg/b.py", "pkg/b.py")], config, root)
+        assert [(f.line, f.code) for f in second.findings] == [(5, "ASL201")]
+        s = second.cache_stats
+        assert (s.hits, s.misses, s.summary_hits, s.summaries_computed) == (1, 0, 2, 0)
+        # The other module changes: only its summary is computed again, and the verdict follows.
+        write(root / "pkg" / "a.py", "def fetch():\n    return 1\n")
+        third = lint_files([("pkg/b.py", "pkg/b.py")], config, root)
+        assert [(f.line, f.code) for f in third.findings] == []
+        s = third.cache_stats
+        assert (s.hits, s.misses, s.summary_hits, s.summaries_computed) == (1, 0, 1, 1)
+    finally:
+        os.chdir(cwd)

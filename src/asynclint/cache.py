@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from asynclint import __version__
 from asynclint.config import Config, cache_dir_default
@@ -113,16 +113,21 @@ class Entry:
 
 
 class Stats:
-    __slots__ = ("hits", "hashed_hits", "misses", "written")
+    __slots__ = ("hits", "hashed_hits", "misses", "written", "summary_hits", "summaries_computed")
 
     def __init__(self) -> None:
         self.hits = 0  # stat unchanged
         self.hashed_hits = 0  # stat changed, content the same
         self.misses = 0  # linted (parsed) in this run
         self.written = False
+        self.summary_hits = 0  # files not being linted whose project summary came from the cache
+        self.summaries_computed = 0  # ... and those that had to be parsed for it
 
     def __repr__(self) -> str:
-        return f"Stats(hits={self.hits}, hashed_hits={self.hashed_hits}, misses={self.misses}, written={self.written})"
+        return (
+            f"Stats(hits={self.hits}, hashed_hits={self.hashed_hits}, misses={self.misses}, written={self.written}, "
+            f"summary_hits={self.summary_hits}, summaries_computed={self.summaries_computed})"
+        )
 
 
 class Cache:
@@ -194,6 +199,53 @@ class Cache:
                 continue
         return out
 
+    def summary(self, path: str, display: str, module: str, is_package: bool, compute: Callable[[], Any]) -> Any:
+        """The project summary of a file that is not being linted (pass 2 needs what it
+        defines): from the cache when its content is unchanged, else ``compute()``d and kept.
+        A full entry for the same file (from a run that linted it) serves as well."""
+        key = os.path.abspath(path)
+        skey = ("summary", key)
+        self._seen.add(skey)
+        want = (module, is_package)
+        try:
+            st = os.stat(path)
+            fresh = (st.st_size, st.st_mtime_ns)
+            data = None
+            for k, unpack in ((skey, lambda b: pickle.loads(b)), (key, lambda b: pickle.loads(b).summary)):
+                raw = self._changed.get(k) or self._entries.get(k)
+                if raw is None:
+                    continue
+                e_display, e_stamp, e_digest, e_file_key, blob = raw
+                if e_display != display or (k == skey and e_file_key != want):
+                    continue
+                if e_stamp is None or e_stamp != fresh:
+                    if data is None:
+                        with open(path, "rb") as f:
+                            data = f.read()
+                    if digest(data) != e_digest:
+                        continue
+                found = unpack(blob)
+                if found is None or getattr(found, "module", module) != module:
+                    continue
+                if k == skey and e_stamp != stamp_of(st):
+                    self._changed[skey] = (e_display, stamp_of(st), e_digest, want, blob)
+                self.stats.summary_hits += 1
+                return found
+            if data is None:
+                with open(path, "rb") as f:
+                    data = f.read()
+        except Exception:  # noqa: BLE001 - unreadable file or bad entry: compute it
+            return compute()
+        result = compute()
+        self.stats.summaries_computed += 1
+        if result is not None:
+            try:
+                blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001
+                return result
+            self._changed[skey] = (display, stamp_of(st), digest(data), want, blob)
+        return result
+
     # ------------------------------------------------------------------ writing
     def put(self, path: str, display: str, blob: bytes, stamp, content_digest: bytes | None) -> None:
         """Remember a fresh pass-1 result (``blob`` is the pickled FileResult)."""
@@ -225,7 +277,7 @@ class Cache:
             merged.update(self._changed)
             # Forget files that are gone (only those this run did not see; it saw the rest).
             for k in [k for k in merged if k not in self._seen and k not in self._changed]:
-                if not os.path.exists(k):
+                if not os.path.exists(k[1] if isinstance(k, tuple) else k):
                     del merged[k]
             data = pickle.dumps((FORMAT, merged), protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=self.directory)
@@ -260,8 +312,29 @@ class NoCache:
     def put(self, path: str, display: str, blob: bytes, stamp, content_digest) -> None:
         self.stats.misses += 1
 
+    def summary(self, path: str, display: str, module: str, is_package: bool, compute: Callable[[], Any]) -> Any:
+        self.stats.summaries_computed += 1
+        return compute()
+
     def save(self) -> None:
         pass
+
+
+# The cache of the run in progress, for pass 2 (see ``summary_of``); set by ``engine.lint_files``.
+_active: "Cache | NoCache | None" = None
+
+
+def activate(cache: "Cache | NoCache | None") -> None:
+    global _active
+    _active = cache
+
+
+def summary_of(path: str, display: str, module: str, is_package: bool, compute: Callable[[], Any]) -> Any:
+    """The project summary of a file outside the linted set, through the cache of the run in
+    progress when there is one: re-linting one file must not re-parse the rest of the project."""
+    if _active is None:
+        return compute()
+    return _active.summary(path, display, module, is_package, compute)
 
 
 def open_cache(config: Config, project_root: Path | None) -> "Cache | NoCache":

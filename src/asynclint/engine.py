@@ -303,8 +303,14 @@ def lint_files(items: Sequence[tuple[str, str]], config: Config, project_root: P
     finally:
         if todo and jobs > 1:
             pool.shutdown()
+    from asynclint.cache import activate
+
+    activate(cache)  # pass 2 takes the summaries of files outside this run from it too
+    try:
+        run = finish(results, config, project_root, linter)
+    finally:
+        activate(None)
     cache.save()
-    run = finish(results, config, project_root, linter)
     run.cache_stats = cache.stats
     return run
 

@@ -17,6 +17,7 @@ from asynclint.project.summary import ModuleSummary, summarize
 def project_summaries(root: Path, config: Config, known_modules: set[str]) -> list[ModuleSummary]:
     """Summaries of the ``.py`` files under ``root`` (honouring the config's excludes and
     .gitignore) whose module is not in ``known_modules``."""
+    from asynclint.cache import summary_of
     from asynclint.engine import module_name_for
     from asynclint.files import discover
 
@@ -25,7 +26,9 @@ def project_summaries(root: Path, config: Config, known_modules: set[str]) -> li
         module, is_package = module_name_for(Path(path), root)
         if module in known_modules:
             continue
-        summary = summarize_file(path, display_path(path, root), module, is_package, config)
+        shown = display_path(path, root)
+        # Through the run's cache: editing one file must not re-parse the rest of the project.
+        summary = summary_of(path, shown, module, is_package, lambda: summarize_file(path, shown, module, is_package, config))
         if summary is not None:
             known_modules.add(module)
             out.append(summary)
