@@ -217,7 +217,7 @@ class ProjectIndex:
             if f.is_generator:
                 return UNKNOWN
             r = self.value(f.returns, depth + 1) if f.returns else UNKNOWN
-            return self.call_result(r, depth + 1) if r.kind in ("class", "external") else UNKNOWN
+            return r if r.kind in ("instance", "external") else UNKNOWN  # returns are refs of instances
         if v.kind == "external":
             name = canonical(v.name)
             if name in ASYNC_CONTEXT_MANAGERS or name in ASYNC_ITERABLES:
