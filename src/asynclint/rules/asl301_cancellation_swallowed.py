@@ -3,7 +3,15 @@ from __future__ import annotations
 import ast
 
 from asynclint.rule import Example, Rule, RuleContext
-from asynclint.semantics.flow import BASE_EXCEPTION, CANCELLED_ERROR, always_raises, catches_cancellation, contains_await_point, exception_names
+from asynclint.semantics.flow import (
+    BASE_EXCEPTION,
+    CANCELLED_ERROR,
+    always_raises,
+    cancellation_truth,
+    catches_cancellation,
+    contains_await_point,
+    exception_names,
+)
 
 
 class CancellationSwallowed(Rule):
@@ -170,7 +178,7 @@ class CancellationSwallowed(Rule):
             # Cancellation arrives only at an await point; nothing to swallow without one.
             if not contains_await_point(sem.parent(node).body):
                 return
-        if always_raises(sem, node.body):
+        if always_raises(sem, node.body, cancellation_truth(sem, node)):
             return
         shown = {"except:": "bare `except:`", "BaseException": "`except BaseException`", "CancelledError": "`except CancelledError`"}[what]
         ctx.report(
@@ -186,7 +194,7 @@ class CancellationSwallowed(Rule):
             return
         names: set[str] = set()
         for arg in node.args:
-            names |= exception_names(sem, arg) or ()
+            names |= exception_names(sem, arg)
         if not names & {CANCELLED_ERROR, BASE_EXCEPTION} or not sem.in_async_context(node):
             return
         ctx.report(

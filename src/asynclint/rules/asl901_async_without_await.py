@@ -51,7 +51,8 @@ class AsyncWithoutAwait(Rule):
             list,
             DEFAULT_DECORATORS,
             "fnmatch patterns of decorators (dotted name as written, or resolved through imports) "
-            "that require an `async def`, whatever its body: functions they decorate are not flagged.",
+            "that require an `async def`, whatever its body: functions they decorate are not flagged. "
+            "Setting it replaces the default list.",
             'async-function-decorators = ["*.get", "*.post", "mycorp.rpc.endpoint"]',
         ),
     )

@@ -17,7 +17,7 @@ All of it is lexical and local to one function: no guesses across calls.
 from __future__ import annotations
 
 import ast
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from asynclint.knowledge.types import canonical
 
@@ -162,10 +162,25 @@ def _name_usage(sem, target: ast.Name, depth: int) -> str:
         scope = scope.parent
     if scope.kind in ("module", "class") or target.id in scope.globals or depth > 4:
         return STORED
+    if _declared_nonlocal(scope.node, target.id):
+        return STORED  # it lives on in the enclosing function
     reads = list(name_reads(sem, target))
     if not reads:
         return UNUSED
     return strongest(usage_of(sem, r, True, depth + 1) for r in reads)
+
+
+def _declared_nonlocal(func: ast.AST, name: str) -> bool:
+    stack = list(getattr(func, "body", ()))
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t is ast.Nonlocal and name in node.names:
+            return True
+        if t in _SCOPES:
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def name_reads(sem, target: ast.Name) -> Iterator[ast.Name]:
@@ -193,86 +208,162 @@ BREAK = "break"
 CONTINUE = "continue"
 
 
-def exits(sem, stmts: list[ast.stmt]) -> frozenset[str]:
+def exits(sem, stmts: list[ast.stmt], truth: Callable[[ast.AST], bool | None] | None = None) -> frozenset[str]:
     """The ways control can leave ``stmts``: a subset of fall/raise/return/break/continue.
 
     Raising from any call is not counted (everything may raise); only an explicit ``raise``
-    is. ``with contextlib.suppress(...)`` turns a ``raise`` inside it into falling through.
+    is, and a call of something that never returns: ``sys.exit()``, or a function of this
+    module (methods through ``self`` and the class's bases in this module included) that is
+    annotated ``NoReturn``/``Never`` or always raises. ``with contextlib.suppress(...)`` turns
+    a ``raise`` inside it into falling through. ``truth(test)`` may decide ``if``/``while``
+    tests the caller knows more about (the exception being handled, say).
     """
-    current = {FALL}
-    for stmt in stmts:
-        if FALL not in current:
-            break  # unreachable
-        current.discard(FALL)
-        current |= _stmt_exits(sem, stmt)
-    return frozenset(current)
+    return _Exits(sem, truth).block(stmts)
 
 
-def always_raises(sem, stmts: list[ast.stmt]) -> bool:
+def always_raises(sem, stmts: list[ast.stmt], truth: Callable[[ast.AST], bool | None] | None = None) -> bool:
     """True when every way out of ``stmts`` is a ``raise`` (bare, ``raise X``, ``raise X from e``)."""
-    return exits(sem, stmts) == {RAISE}
+    return exits(sem, stmts, truth) == {RAISE}
 
 
-def _stmt_exits(sem, stmt: ast.stmt) -> set[str]:
-    t = type(stmt)
-    if t is ast.Raise:
-        return {RAISE}
-    if t is ast.Return:
-        return {RETURN}
-    if t is ast.Break:
-        return {BREAK}
-    if t is ast.Continue:
-        return {CONTINUE}
-    if t is ast.If:
-        truth = _constant_truth(stmt.test)
-        if truth is True:
-            return set(exits(sem, stmt.body))
-        if truth is False:
-            return set(exits(sem, stmt.orelse))
-        return set(exits(sem, stmt.body) | exits(sem, stmt.orelse))
-    if t in (ast.While, ast.For, ast.AsyncFor):
-        body = exits(sem, stmt.body)
-        out = set(body - {BREAK, CONTINUE, FALL})
-        endless = t is ast.While and _constant_truth(stmt.test) is True
-        if BREAK in body:
-            out.add(FALL)
-        if not endless:
-            out |= exits(sem, stmt.orelse)
-        return out
-    if t is ast.Try or t.__name__ == "TryStar":
-        body = exits(sem, stmt.body)
-        out = set(body - {FALL})
-        if FALL in body:
-            out |= exits(sem, stmt.orelse)
-        for handler in stmt.handlers:
-            out |= exits(sem, handler.body)
-        if stmt.finalbody:
-            final = exits(sem, stmt.finalbody)
-            if FALL not in final:
-                return set(final)
-            out |= final - {FALL}
-        return out
-    if t is ast.With or t is ast.AsyncWith:
-        out = set(exits(sem, stmt.body))
-        if RAISE in out and any(sem.call_name(i.context_expr) == "contextlib.suppress" for i in stmt.items if type(i.context_expr) is ast.Call):
-            out.add(FALL)
-        return out
-    if t is ast.Match:
-        out = set()
-        exhaustive = False
-        for case in stmt.cases:
-            out |= exits(sem, case.body)
-            if case.guard is None and type(case.pattern) is ast.MatchAs and case.pattern.pattern is None:
-                exhaustive = True  # ``case _:`` or ``case name:``
-        if not exhaustive:
-            out.add(FALL)
-        return out
-    return {FALL}
+# Calls that never return normally.
+NO_RETURN_CALLS = frozenset({"sys.exit", "os._exit", "os.abort", "builtins.exit", "builtins.quit"})
+_NO_RETURN_TYPES = frozenset({"typing.NoReturn", "typing.Never", "typing_extensions.NoReturn", "typing_extensions.Never"})
 
 
-def _constant_truth(test: ast.AST) -> bool | None:
-    if type(test) is ast.Constant:
-        return bool(test.value)
+class _Exits:
+    __slots__ = ("sem", "truth", "active")
+
+    def __init__(self, sem, truth, active: frozenset = frozenset()):
+        self.sem = sem
+        self.truth = truth
+        self.active = active  # functions being analysed, against recursion
+
+    def block(self, stmts: list[ast.stmt]) -> frozenset[str]:
+        current = {FALL}
+        for stmt in stmts:
+            if FALL not in current:
+                break  # unreachable
+            current.discard(FALL)
+            current |= self.stmt(stmt)
+        return frozenset(current)
+
+    def test(self, test: ast.AST) -> bool | None:
+        if self.truth is not None:
+            verdict = self.truth(test)
+            if verdict is not None:
+                return verdict
+        if type(test) is ast.Constant:
+            return bool(test.value)
+        return None
+
+    def stmt(self, stmt: ast.stmt) -> set[str]:
+        t = type(stmt)
+        block = self.block
+        if t is ast.Raise:
+            return {RAISE}
+        if t is ast.Return:
+            return {RETURN}
+        if t is ast.Break:
+            return {BREAK}
+        if t is ast.Continue:
+            return {CONTINUE}
+        if t is ast.Expr:
+            return {RAISE} if self.never_returns(stmt.value) else {FALL}
+        if t is ast.If:
+            verdict = self.test(stmt.test)
+            if verdict is True:
+                return set(block(stmt.body))
+            if verdict is False:
+                return set(block(stmt.orelse))
+            return set(block(stmt.body) | block(stmt.orelse))
+        if t in (ast.While, ast.For, ast.AsyncFor):
+            body = block(stmt.body)
+            out = set(body - {BREAK, CONTINUE, FALL})
+            endless = t is ast.While and self.test(stmt.test) is True
+            if BREAK in body:
+                out.add(FALL)
+            if not endless:
+                out |= block(stmt.orelse)
+            return out
+        if t is ast.Try or t.__name__ == "TryStar":
+            body = block(stmt.body)
+            out = set(body - {FALL})
+            if FALL in body:
+                out |= block(stmt.orelse)
+            for handler in stmt.handlers:
+                out |= block(handler.body)
+            if stmt.finalbody:
+                final = block(stmt.finalbody)
+                if FALL not in final:
+                    return set(final)
+                out |= final - {FALL}
+            return out
+        if t is ast.With or t is ast.AsyncWith:
+            out = set(block(stmt.body))
+            if RAISE in out and any(
+                self.sem.call_name(i.context_expr) == "contextlib.suppress" for i in stmt.items if type(i.context_expr) is ast.Call
+            ):
+                out.add(FALL)
+            return out
+        if t is ast.Match:
+            out = set()
+            exhaustive = False
+            for case in stmt.cases:
+                out |= block(case.body)
+                if case.guard is None and type(case.pattern) is ast.MatchAs and case.pattern.pattern is None:
+                    exhaustive = True  # ``case _:`` or ``case name:``
+            if not exhaustive:
+                out.add(FALL)
+            return out
+        return {FALL}
+
+    def never_returns(self, expr: ast.AST) -> bool:
+        if type(expr) is ast.Await:
+            expr = expr.value
+        if type(expr) is not ast.Call:
+            return False
+        sem = self.sem
+        name = sem.call_name(expr)
+        if name in NO_RETURN_CALLS:
+            return True
+        func = local_function(sem, name)
+        if func is None or func in self.active or len(self.active) > 3:
+            return False
+        if func.returns is not None:
+            ret = sem.annotation_type(func.returns, sem.scope_of(func))
+            if ret in _NO_RETURN_TYPES:
+                return True
+        inner = _Exits(sem, None, self.active | {func})
+        return inner.block(func.body) == {RAISE}
+
+
+def local_function(sem, name: str | None) -> ast.AST | None:
+    """The ``def``/``async def`` of this module that the qualified callable ``name`` is:
+    a function, or a method found on its class or the class's bases in this module."""
+    if name is None:
+        return None
+    func = sem.functions.get(name)
+    if func is not None:
+        return func
+    owner, _, method = name.rpartition(".")
+    seen: set[str] = set()
+    todo = [owner]
+    while todo:
+        cls = todo.pop()
+        if cls in seen or len(seen) > 16:
+            continue
+        seen.add(cls)
+        info = sem.classes.get(cls)
+        if info is None:
+            continue
+        found = info.methods.get(method)
+        if found is not None:
+            return found
+        for base in info.bases:
+            q = sem.qualname(base, info.scope.parent)
+            if q:
+                todo.append(q)
     return None
 
 
@@ -345,6 +436,44 @@ def catches_cancellation(sem, handler: ast.ExceptHandler) -> str | None:
     return None
 
 
+def cancellation_truth(sem, handler: ast.ExceptHandler) -> Callable[[ast.AST], bool | None] | None:
+    """For :func:`exits`: decides tests about the handled exception (``except ... as exc``)
+    on the path where it is a ``CancelledError``: ``isinstance(exc, Exception)`` is false,
+    ``isinstance(exc, (CancelledError, ...))`` and ``isinstance(exc, BaseException)`` true."""
+    name = handler.name
+    if not name:
+        return None
+
+    def truth(test: ast.AST) -> bool | None:
+        t = type(test)
+        if t is ast.UnaryOp and isinstance(test.op, ast.Not):
+            inner = truth(test.operand)
+            return None if inner is None else not inner
+        if t is ast.BoolOp:
+            values = [truth(v) for v in test.values]
+            if isinstance(test.op, ast.And):
+                return False if False in values else True if all(v is True for v in values) else None
+            return True if True in values else False if all(v is False for v in values) else None
+        if (
+            t is ast.Call
+            and type(test.func) is ast.Name
+            and sem.qualname(test.func) == "builtins.isinstance"
+            and len(test.args) == 2
+            and type(test.args[0]) is ast.Name
+            and test.args[0].id == name
+        ):
+            classes = test.args[1]
+            parts = classes.elts if type(classes) is ast.Tuple else [classes]
+            names = exception_names(sem, classes)
+            if names & {CANCELLED_ERROR, BASE_EXCEPTION, "builtins.object"}:
+                return True
+            if all(type(p) in (ast.Name, ast.Attribute) and sem.qualname(p) for p in parts):
+                return False
+        return None
+
+    return truth
+
+
 # ---------------------------------------------------------------------------- coroutines
 
 def _asyncio_coroutines() -> frozenset[str]:
@@ -388,7 +517,7 @@ def local_coroutine_call(sem, call: ast.AST) -> str | None:
         return None
     if name in ASYNCIO_COROUTINES:
         return name
-    func = sem.functions.get(name)
+    func = local_function(sem, name)
     if type(func) is ast.AsyncFunctionDef and not is_generator(func):
         return name
     return None
