@@ -361,6 +361,8 @@ def local_function(sem, name: str | None) -> ast.AST | None:
         if found is not None:
             return found
         for base in info.bases:
+            if type(base) is ast.Subscript:  # ``Mixin[T]``
+                base = base.value
             q = sem.qualname(base, info.scope.parent)
             if q:
                 todo.append(q)
