@@ -282,3 +282,18 @@ def test_exception_names():
         12: set(),
         13: {"builtins.BaseException"},
     }
+
+
+def test_async_function_decorators_from_pyproject(tmp_path):
+    from asynclint.config import ConfigError, load_config
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.asynclint]\nextend-select = ["ASL9"]\nasync-function-decorators = ["mycorp.rpc.*", "bus.handle"]\n'
+    )
+    cfg = load_config(cwd=tmp_path)
+    assert {f.line for f in lint(DECORATED, **{"extend_select": cfg.extend_select, "rule_options": cfg.rule_options})} == {9}
+    (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nasync-function-decorators = "app.get, app.post"\n')
+    assert dict(load_config(cwd=tmp_path).rule_options)["async-function-decorators"] == ("app.get", "app.post")
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nasync-function-decorators = 3\n")
+    with pytest.raises(ConfigError, match="async-function-decorators"):
+        load_config(cwd=tmp_path)
