@@ -263,3 +263,35 @@ def test_pytest_plugin_is_inactive_and_light_unless_asked(tmp_path):
 def test_pth_bootstrap_imports_nothing_without_the_variable():
     proc = run([sys.executable, "-X", "importtime", "-c", "pass"])
     assert "asynclint" not in proc.stderr
+
+
+# ----------------------------------------------------------------- the .pth, freshly installed
+@pytest.mark.slow
+@pytest.mark.network
+@pytest.mark.parametrize("editable", [False, True], ids=["wheel", "editable"])
+def test_pth_bootstrap_is_installed_by_pip(tmp_path, editable):
+    """`pip install .` and `pip install -e .` both put asynclint_runtime.pth in site-packages,
+    and a process started with the variable set records findings through it."""
+    repo = Path(__file__).resolve().parent.parent
+    src = tmp_path / "src"
+    src.mkdir()
+    archive = subprocess.run(["git", "archive", "HEAD"], cwd=repo, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    install = [str(py), "-m", "pip", "install", "-q", "--no-deps", *(["-e"] if editable else []), str(src)]
+    subprocess.run(install, check=True, capture_output=True, timeout=300)
+    site = Path(subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip())
+    assert (site / "asynclint_runtime.pth").read_text() == "import os; os.environ.get('ASYNCLINT_RUNTIME_DIR') and __import__('asynclint.runtime.bootstrap')\n"
+    script = tmp_path / "app.py"
+    script.write_text("import asyncio, time\n\nasync def main():\n    time.sleep(0.001)\n\nasyncio.run(main())\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASYNCLINT_", "PYTHON"))}
+    plain = subprocess.run([str(py), "-X", "importtime", str(script)], env=env, capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert "asynclint" not in plain.stderr
+    env.update(ASYNCLINT_RUNTIME_DIR=str(out), ASYNCLINT_RUNTIME_OPTIONS=json.dumps({"roots": [str(tmp_path)]}))
+    subprocess.run([str(py), str(script)], env=env, check=True, cwd=tmp_path)
+    events = [e for p in out.glob("*.json") for e in json.loads(p.read_text())["events"]]
+    assert [(e["code"], e["path"], e["line"]) for e in events] == [("ASL101", str(script), 4)]

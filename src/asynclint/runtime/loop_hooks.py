@@ -53,10 +53,16 @@ def _unpatch_all() -> None:
 
 
 # ---------------------------------------------------------------------------- steps (ASL501)
+# What the inlined copies below mirror; another Python's asyncio gets plain wrappers instead.
+_RUN_NAMES = ("_context", "run", "_callback", "_args", "SystemExit", "KeyboardInterrupt", "BaseException", "format_helpers", "_format_callback_source", "_source_traceback", "_loop", "call_exception_handler")
+_CALL_SOON_NAMES = ("_check_closed", "_debug", "_check_thread", "_check_callback", "_call_soon", "_source_traceback")
+
+
 def _make_run(orig: Callable) -> Callable:
-    """``Handle._run`` with the step timed. It does what asyncio's does (run the callback in
-    its context, hand an exception to the loop's handler) rather than calling it, because one
-    more Python frame on every step is most of the hooks' cost."""
+    """``Handle._run`` with the step timed. Where asyncio's is the known one, it is done here
+    (run the callback in its context, hand an exception to the loop's handler) rather than
+    called, because one more Python frame on every step is most of the hooks' cost. Steps
+    never nest in a thread: a loop cannot be run from inside a running one."""
     from asyncio import format_helpers
 
     perf = time.perf_counter
@@ -65,9 +71,7 @@ def _make_run(orig: Callable) -> Callable:
 
     def _run(self):
         tid = ident()
-        outer = steps.get(tid)
-        st = [perf(), None, None]
-        steps[tid] = st
+        steps[tid] = st = [perf(), None, None]
         try:
             self._context.run(self._callback, *self._args)
         except (SystemExit, KeyboardInterrupt):
@@ -79,16 +83,24 @@ def _make_run(orig: Callable) -> Callable:
                 context["source_traceback"] = self._source_traceback
             self._loop.call_exception_handler(context)
         finally:
-            if outer is None:
-                del steps[tid]
-            else:
-                steps[tid] = outer
+            steps.pop(tid, None)
             if st[1] is not None:
                 _finish_slow_step(st, perf() - st[0])
         self = None  # noqa: F841  (breaks the cycle through the exception, as asyncio does)
 
-    _run.__wrapped__ = orig
-    return _run
+    def _run_wrapped(self):
+        tid = ident()
+        steps[tid] = st = [perf(), None, None]
+        try:
+            return orig(self)
+        finally:
+            steps.pop(tid, None)
+            if st[1] is not None:
+                _finish_slow_step(st, perf() - st[0])
+
+    new = _run if orig.__code__.co_names == _RUN_NAMES else _run_wrapped
+    new.__wrapped__ = orig
+    return new
 
 
 def _finish_slow_step(st: list, duration: float) -> None:
@@ -118,7 +130,7 @@ class _Watchdog(threading.Thread):
         perf = time.perf_counter
         while True:
             threshold = STATE.options.slow_threshold
-            if self.stop_event.wait(max(0.002, min(threshold / 5, 0.02))):
+            if self.stop_event.wait(max(0.002, min(threshold / 4, 0.025))):
                 return
             if not STEPS:
                 continue
@@ -277,21 +289,20 @@ def _report_other_thread(api: str) -> None:
 def _make_thread_checked(orig: Callable, api: str) -> Callable:
     ident = threading.get_ident
 
-    if api == "call_soon":  # on every step: no *args/**kwargs repacking beyond asyncio's own
-
+    if api == "call_soon" and orig.__code__.co_names == _CALL_SOON_NAMES:
+        # Called for every step: asyncio's few lines are done here, without one more frame.
         def checked(self, callback, *args, context=None):
             tid = self._thread_id
             if tid is not None and tid != ident():
                 _report_other_thread(api)
-            return orig(self, callback, *args, context=context)
-
-    elif api == "create_future":
-
-        def checked(self):
-            tid = self._thread_id
-            if tid is not None and tid != ident():
-                _report_other_thread(api)
-            return orig(self)
+            self._check_closed()
+            if self._debug:
+                self._check_thread()
+                self._check_callback(callback, "call_soon")
+            handle = self._call_soon(callback, args, context)
+            if handle._source_traceback:
+                del handle._source_traceback[-1]
+            return handle
 
     else:
 
@@ -433,7 +444,7 @@ def install() -> None:
     Loop = asyncio.base_events.BaseEventLoop
     _patch(Handle, "_run", _make_run(Handle._run))
     _patch(Loop, "call_exception_handler", _make_call_exception_handler(Loop.call_exception_handler))
-    for api in ("call_soon", "call_later", "call_at", "create_task", "create_future"):
+    for api in ("call_soon", "call_later", "call_at", "create_task"):
         _patch(Loop, api, _make_thread_checked(getattr(Loop, api), api))
     if STATE.options.full:
         for cls in _resource_classes():
