@@ -13,7 +13,6 @@ import fnmatch
 import os
 import re
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -290,6 +289,8 @@ def lint_files(items: Sequence[tuple[str, str]], config: Config, project_root: P
         # Biggest files first, so no worker is left alone with a huge file at the end.
         order = sorted(todo, key=lambda i: -_size(items[i][0]))
         chunk = max(1, min(32, len(order) // (jobs * 16) or 1))
+        from concurrent.futures import ProcessPoolExecutor  # here: a warm run starts no pool
+
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config, str(project_root) if project_root else None))
         fresh = pool.map(_work_stamped, [items[i] for i in order], chunksize=chunk)
     else:
@@ -337,8 +338,9 @@ def settle(results: list[FileResult], linter: Linter, project_root: Path | None,
     from asynclint.finding import Finding as F
     from asynclint.project.index import ProjectIndex
 
-    summaries = [r.summary for r in results if r.summary is not None] + list(extra_summaries)
-    if project_root is not None:
+    extra = list(extra_summaries)
+    summaries = [r.summary for r in results if r.summary is not None] + extra
+    if project_root is not None and not extra:  # a caller passing summaries has the project already
         # Files of the project that are not being linted still tell what the linted ones import.
         from asynclint.project.discovery import project_summaries
 

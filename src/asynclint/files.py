@@ -8,16 +8,31 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from asynclint.config import Config
 
-try:  # pathspec >= 0.12.2 names git's exact semantics "gitignore"
-    pathspec.PathSpec.from_lines("gitignore", [])
-    _GITIGNORE_STYLE = "gitignore"
-except (KeyError, LookupError):
-    _GITIGNORE_STYLE = "gitwildmatch"
+if TYPE_CHECKING:
+    import pathspec
+
+_PATHSPEC: tuple | None = None
+
+
+def _gitignore_spec(lines: list[str]) -> "pathspec.PathSpec":
+    """pathspec is imported on the first .gitignore met: a tree without one (and every warm
+    run's budget) does not pay for its import."""
+    global _PATHSPEC
+    if _PATHSPEC is None:
+        import pathspec
+
+        try:  # pathspec >= 0.12.2 names git's exact semantics "gitignore"
+            pathspec.PathSpec.from_lines("gitignore", [])
+            style = "gitignore"
+        except (KeyError, LookupError):
+            style = "gitwildmatch"
+        _PATHSPEC = (pathspec, style)
+    module, style = _PATHSPEC
+    return module.PathSpec.from_lines(style, lines)
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 
@@ -117,7 +132,7 @@ class _Ignore:
             spec = None
             if os.path.isfile(gi):
                 try:
-                    spec = pathspec.PathSpec.from_lines(_GITIGNORE_STYLE, gi.read_text(encoding="utf-8", errors="replace").splitlines())
+                    spec = _gitignore_spec(gi.read_text(encoding="utf-8", errors="replace").splitlines())
                 except (OSError, ValueError):
                     spec = None
             self._specs[directory] = spec
