@@ -324,3 +324,22 @@ def test_index_values_directly():
     assert index.async_context_manager("asyncio.timeout()").name == "asyncio.timeout"
     assert index.async_context_manager("asyncio.Lock()").name == "asyncio.Lock"
     assert index.async_iterable("aiohttp.ClientResponse().content").name == "aiohttp.StreamReader"
+
+
+def test_nested_functions_resolve(tmp_path):
+    assert lint_tmp(tmp_path, {
+        "main.py": """
+            def outer():
+                async def inner():
+                    ...
+
+                def plain():
+                    ...
+
+                async def use():
+                    inner()
+                    plain()
+
+                return use
+            """,
+    }) == {(9, "ASL201")}

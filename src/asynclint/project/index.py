@@ -131,6 +131,9 @@ class ProjectIndex:
         if kind in ("class", "instance"):
             found = self._class_member(owner, name, depth)
             return found if found is not None else UNKNOWN
+        if kind == "function":  # a function defined inside this one
+            f = owner.module.functions.get(f"{owner.function.name}.{name}")
+            return Value("function", f"{owner.name}.{name}", owner.module, function=f) if f else UNKNOWN
         if kind == "external":
             full = canonical(f"{owner.name}.{name}")
             t = ATTRIBUTE_TYPES.get(full) or ATTRIBUTE_TYPES.get(f"{owner.name}.*")

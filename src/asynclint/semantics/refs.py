@@ -18,8 +18,21 @@ from asynclint.knowledge.types import canonical
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 
 
+_MISSING = object()
+
+
 def value_ref(sem, expr: ast.AST, _depth: int = 0) -> str | None:
     """A ref for the value ``expr`` evaluates to, or None when nothing useful is known."""
+    # Several rules and the summary ask about the same callee: answer once per node.
+    cached = getattr(expr, "_asl_ref", _MISSING)
+    if cached is _MISSING:
+        cached = _value_ref(sem, expr, _depth)
+        if _depth == 0:
+            expr._asl_ref = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _value_ref(sem, expr: ast.AST, _depth: int) -> str | None:
     if _depth > 8:
         return None
     t = type(expr)
