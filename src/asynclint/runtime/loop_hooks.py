@@ -21,6 +21,7 @@ from collections import Counter
 from typing import Any, Callable
 
 from asynclint.runtime import state
+from asynclint.runtime.frames import _OWN_PREFIX as OWN_PREFIX
 from asynclint.runtime.frames import stack_of
 from asynclint.runtime.state import STATE, emit, guard
 
@@ -171,9 +172,14 @@ def _coro_origin(task: Any) -> list:
         origin = getattr(coro, "cr_origin", None) or getattr(coro, "ag_origin", None)
     except Exception:
         return []
+    return origin_stack(origin)
+
+
+def origin_stack(origin: Any) -> list:
+    """``cr_origin`` (most recent call first) as a stack, most recent call last, without our frames."""
     if not origin:
         return []
-    return [tuple(o) for o in reversed(origin)]  # most recent call last
+    return [tuple(o) for o in reversed(origin) if not o[0].startswith(OWN_PREFIX)]
 
 
 def _suspended_at(task: Any) -> list:
@@ -420,7 +426,7 @@ def _make_warn_unawaited(orig: Callable, user_depth: Callable[[], int]) -> Calla
                 try:
                     origin = getattr(coro, "cr_origin", None)
                     if origin:
-                        stack = [tuple(o) for o in reversed(origin)]
+                        stack = origin_stack(origin)
                         emit("ASL201", stack, f"coroutine '{coro.__qualname__}' created here was never awaited; add `await` (or wrap it in `asyncio.create_task(...)` and keep the task)")
                 except Exception:
                     pass
