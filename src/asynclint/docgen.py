@@ -137,14 +137,19 @@ def config_markdown(rules: tuple[type[Rule], ...]) -> str:
         out += [f"### `{st.key}`", "", st.doc, "", f"- Type: `{st.type}`", f"- Default: {default}", "", "```toml", st.example, "```", ""]
         if st.key == "exclude":
             out += ["Default list: " + ", ".join(f"`{p}`" for p in st.default) + ".", ""]
-    opts = [(r, o) for r in rules for o in r.options]
+    users: dict[str, list] = {}  # an option several rules read is documented once
+    for r in rules:
+        for o in r.options:
+            users.setdefault(o.key, []).append(r)
+    opts = [(users[o.key], o) for r in rules for o in r.options if users[o.key][0] is r]
     if opts:
         out += ["## Rule options", ""]
-        for r, o in opts:
+        for rs, o in opts:
+            used_by = ", ".join(f"[{r.code}](rules/{r.code}.md) ({r.name})" for r in rs)
             out += [
                 f"### `{o.key}`",
                 "",
-                f"Used by [{r.code}](rules/{r.code}.md) ({r.name}). {o.doc}",
+                f"Used by {used_by}. {o.doc}",
                 "",
                 f"- Type: `{o.type.__name__}`",
                 f"- Default: `{o.default!r}`",

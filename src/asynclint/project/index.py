@@ -10,7 +10,7 @@ a coroutine, never an async context manager, never blocking.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from asynclint.knowledge.blocking import blocking_for
 from asynclint.knowledge.coroutines import (
@@ -83,7 +83,7 @@ class ProjectIndex:
             if s is not None:
                 self.modules.setdefault(s.module, s)
         self._values: dict[str, Value] = {}
-        self._chains: dict[tuple[str, str], tuple[str, ...] | None] = {}
+        self._chains: dict[tuple, tuple[str, ...] | None] = {}
 
     # ------------------------------------------------------------------ values
     def value(self, ref: str | None, _depth: int = 0) -> Value:
@@ -92,6 +92,8 @@ class ProjectIndex:
         cached = self._values.get(ref)
         if cached is not None:
             return cached
+        if len(self._values) > 200_000:  # EMPTY lives as long as the process (flake8, editors)
+            self._values.clear()
         self._values[ref] = UNKNOWN  # a ref that reaches itself stays unknown
         v = self._evaluate(ref, _depth)
         self._values[ref] = v
@@ -286,14 +288,15 @@ class ProjectIndex:
         return found
 
     # ------------------------------------------------------------------ ASL110
-    def blocking_chain(self, ref: str | None) -> tuple[Value, tuple[str, ...]] | None:
+    def blocking_chain(self, ref: str | None, also_blocking: Callable[[str], bool] | None = None) -> tuple[Value, tuple[str, ...]] | None:
         """For a call of a project sync function that reaches a blocking call: the function and
-        the chain of labels, ``("load()", "read_config()", "open()")``."""
+        the chain of labels, ``("load()", "read_config()", "open()")``. ``also_blocking`` adds
+        names the configuration lists as blocking (ASL109's ``blocking-calls``)."""
         v = self.value(ref)
         target = self._sync_body(v)
         if target is None:
             return None
-        chain = self._chain(target, set())
+        chain = self._chain(target, set(), also_blocking)
         return (target, chain) if chain else None
 
     def _sync_body(self, v: Value) -> Value | None:
@@ -310,8 +313,8 @@ class ProjectIndex:
             return None
         return v
 
-    def _chain(self, fv: Value, active: set[str]) -> tuple[str, ...] | None:
-        key = (fv.module.module, fv.function.name)
+    def _chain(self, fv: Value, active: set[str], also_blocking) -> tuple[str, ...] | None:
+        key = (fv.module.module, fv.function.name, also_blocking)
         if key in self._chains:
             return self._chains[key]
         if fv.name in active:
@@ -321,13 +324,14 @@ class ProjectIndex:
         for ref, _line in fv.function.calls:
             cv = self.value(ref)
             if cv.kind == "external":
-                if blocking_for(canonical(cv.name)) is not None:
+                name = canonical(cv.name)
+                if blocking_for(name) is not None or (also_blocking is not None and also_blocking(name)):
                     result = (fv.label + "()", cv.label + "()")
                     break
                 continue
             inner = self._sync_body(cv)
             if inner is not None:
-                rest = self._chain(inner, active)
+                rest = self._chain(inner, active, also_blocking)
                 if rest:
                     result = (fv.label + "()", *rest)
                     break

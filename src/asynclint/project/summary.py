@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from asynclint.semantics.refs import annotation_ref, generator_functions, value_ref
+from asynclint.semantics.refs import annotation_ref, generator_functions, is_outside_project, value_ref
 
 
 @dataclass(frozen=True)
@@ -152,9 +152,22 @@ def _sync_calls(sem) -> dict[int, list[tuple[str, int]]]:
         if _in_thread_handoff(sem, call, func):
             continue
         ref = value_ref(sem, call.func)
-        if ref is not None:
+        if ref is not None and not _returns_at_once(ref, call):
             out.setdefault(id(func), []).append((ref, call.lineno))
     return out
+
+
+def _returns_at_once(ref: str, call: ast.Call) -> bool:
+    """A library call made non-blocking by its arguments (``q.get(block=False)``)."""
+    from asynclint.knowledge.blocking import blocking_for
+    from asynclint.project.index import EMPTY
+    from asynclint.rules._blocking import returns_at_once
+
+    if not is_outside_project(ref):
+        return False
+    v = EMPTY.value(ref)
+    b = blocking_for(v.name) if v.kind == "external" else None
+    return b is not None and returns_at_once(call, b)
 
 
 def _in_thread_handoff(sem, node: ast.AST, stop: ast.AST) -> bool:

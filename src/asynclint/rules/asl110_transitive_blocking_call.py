@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
 
 from asynclint.knowledge.blocking import blocking_for
 from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
+from asynclint.rules._blocking import display_name
+from asynclint.rules.asl109_blocking_call_configured import BlockingCallConfigured
 from asynclint.semantics.refs import is_outside_project, value_ref
 
 
@@ -14,12 +17,14 @@ class TransitiveBlockingCall(Rule):
     summary = "A sync function of the project that blocks (directly or through other calls) is called in async context"
     related = ("ASL101", "ASL104", "ASL109")
     project_wide = True
+    # The calls listed in ``blocking-calls`` (ASL109) block inside helpers just the same.
+    options = BlockingCallConfigured.options
     doc = """
     ## What it does
     Flags a call, in async context, of a *sync* function of the project (in any module, a
     method, or a class whose `__init__` does it) that reaches a blocking call of the
     ASL101-ASL108 kinds (`time.sleep`, `requests`, `subprocess.run`, `open()`, `sqlite3`, ...)
-    directly or through further sync calls of the project. The message shows the chain, e.g.
+    or one listed in the `blocking-calls` option (ASL109), directly or through further sync calls of the project. The message shows the chain, e.g.
     `load() -> read_config() -> open()`. Calls made inside an argument handed to a thread
     (`asyncio.to_thread`, `run_in_executor`) are not part of a chain, and a helper only
     passed to `asyncio.to_thread(helper)` is not called on the loop at all.
@@ -71,12 +76,29 @@ class TransitiveBlockingCall(Rule):
             """,
             title="methods",
         ),
+        Example(
+            """
+            import mycorp.db
+
+            def count_users():
+                return mycorp.db.query("SELECT count(*) FROM users")
+
+            async def report():
+                return count_users()  # expect: ASL110
+            """,
+            title="calls listed in `blocking-calls`",
+            config={"blocking-calls": {"mycorp.db.query": "`await mycorp.db.aquery(...)`"}},
+        ),
     )
     good = (
         Example(
             """
             import asyncio
+            import queue
             import time
+
+            def drain(q: queue.Queue):
+                return q.get(block=False)
 
             def pause():
                 time.sleep(1)
@@ -88,12 +110,21 @@ class TransitiveBlockingCall(Rule):
                 await asyncio.to_thread(pause)
                 await loop.run_in_executor(None, pause)
                 pure(3)
+                drain(queue.Queue())
 
             def sync_main():
                 pause()
             """
         ),
     )
+
+    def __init__(self, options=None):
+        super().__init__(options)
+        self.patterns = tuple((self.option("blocking-calls") or {}).keys())
+
+    def configured(self, name: str) -> bool:
+        shown = display_name(name)
+        return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(shown, p) for p in self.patterns)
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
         sem = ctx.sem
@@ -105,7 +136,7 @@ class TransitiveBlockingCall(Rule):
         ctx.defer(node, {"ref": ref})
 
     def settle(self, deferred: Deferred, index) -> list[SettledFinding]:
-        found = index.blocking_chain(deferred.data["ref"])
+        found = index.blocking_chain(deferred.data["ref"], self.configured if self.patterns else None)
         if found is None:
             return []
         target, chain = found
