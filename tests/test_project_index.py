@@ -343,3 +343,21 @@ def test_nested_functions_resolve(tmp_path):
                 return use
             """,
     }) == {(9, "ASL201")}
+
+
+def test_super_resolves_to_the_next_class_in_the_mro(tmp_path):
+    assert lint_tmp(tmp_path, {
+        "base.py": "class Base:\n    async def close(self):\n        ...\n\n    def flush(self):\n        ...\n",
+        "main.py": """
+            from base import Base
+
+            class Child(Base):
+                async def close(self):
+                    super().close()
+                    super().flush()
+                    await super().close()
+
+                def flush(self):
+                    super().flush()
+            """,
+    }) == {(5, "ASL201")}

@@ -26,6 +26,7 @@ from asynclint.knowledge.coroutines import (
 )
 from asynclint.knowledge.types import CLASSES, RETURNS, canonical
 from asynclint.project.summary import ClassSummary, FunctionSummary, ModuleSummary
+from asynclint.semantics.refs import SUPER
 
 _MAX_DEPTH = 24
 
@@ -130,7 +131,9 @@ class ProjectIndex:
         kind = owner.kind
         if kind == "module":
             return self._module_member(owner.module, name, depth)
-        if kind in ("class", "instance"):
+        if kind in ("class", "instance") and name == SUPER:
+            return Value("super", owner.name, owner.module, cls=owner.cls)
+        if kind in ("class", "instance", "super"):
             found = self._class_member(owner, name, depth)
             return found if found is not None else UNKNOWN
         if kind == "function":  # a function defined inside this one
@@ -188,7 +191,8 @@ class ProjectIndex:
         return out
 
     def _class_member(self, owner: Value, name: str, depth: int) -> Value | None:
-        for c in self.mro(owner, depth):
+        mro = self.mro(owner, depth)
+        for c in mro[1:] if owner.kind == "super" else mro:
             if c.kind == "unknown":
                 return UNKNOWN
             if c.kind == "external":

@@ -28,7 +28,7 @@ class CoroutineNotAwaited(Rule):
     ## What it does
     Flags a call of a coroutine function used as a statement of its own: `save(user)` without
     `await`. The callee is resolved across the whole project: functions of the same module,
-    methods through `self.`/`cls.` and the class's project base classes (in any module),
+    methods through `self.`/`cls.`/`super()` and the class's project base classes (in any module),
     static and class methods, functions and classes imported from other modules (absolute or
     relative imports, re-exports from `__init__.py`), attributes and variables whose type is
     known from a constructor call or an annotation, and the coroutine APIs of asyncio,

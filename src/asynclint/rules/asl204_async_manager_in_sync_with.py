@@ -92,6 +92,32 @@ class AsyncManagerInSyncWith(Rule):
             """,
             unsafe=True,
         ),
+        Example(
+            """
+            import asyncio
+            import aiohttp
+
+            async def crawl(urls):
+                with asyncio.timeout(10):  # expect: ASL204
+                    with asyncio.TaskGroup() as tg:  # expect: ASL204
+                        with aiohttp.ClientSession() as session:  # expect: ASL204
+                            for url in urls:
+                                tg.create_task(session.get(url))
+            """,
+            title="asyncio and aiohttp managers",
+            fixed="""
+            import asyncio
+            import aiohttp
+
+            async def crawl(urls):
+                async with asyncio.timeout(10):
+                    async with asyncio.TaskGroup() as tg:
+                        async with aiohttp.ClientSession() as session:
+                            for url in urls:
+                                tg.create_task(session.get(url))
+            """,
+            unsafe=True,
+        ),
     )
     good = (
         Example(

@@ -48,12 +48,27 @@ def _value_ref(sem, expr: ast.AST, _depth: int) -> str | None:
             return f"{base}.{expr.attr}" if base else None
         return _single_assignment_ref(sem, expr, _depth)
     if t is ast.Call:
+        if type(expr.func) is ast.Name and expr.func.id == "super" and not expr.args:
+            return _super_ref(sem, expr)
         ty = sem.type_of(expr)
         if ty is not None:
             return ty + "()"
         f = value_ref(sem, expr.func, _depth + 1)
         return f + "()" if f else None
     return None
+
+
+def _super_ref(sem, call: ast.Call) -> str | None:
+    """``super()`` in a method of ``mod.C``: ``mod.C().<super>``, the instance seen from the
+    class after ``C`` in its MRO (the index resolves it)."""
+    if sem.qualname(call.func) != "builtins.super":
+        return None
+    func = sem.enclosing_function(call)
+    info = sem.enclosing_class(func) if func is not None else None
+    return f"{info.qualname}().{SUPER}" if info is not None else None
+
+
+SUPER = "<super>"
 
 
 def _single_assignment_ref(sem, name: ast.Name, depth: int) -> str | None:
