@@ -19,6 +19,8 @@ ASYNCLINT = [sys.executable, "-m", "asynclint"]
 # Wall-clock steps: a loaded CI machine can stall any step for a while, so the tests use a
 # higher threshold than the default; the CPU-bound step of the fixture runs 500 ms.
 THRESHOLD = "300"
+# hypothesis' plugin alone takes seconds to import and has nothing to do here.
+PYTEST_QUIET = ["-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:hypothesispytest", "-q"]
 TEST_ID = "tests/fixtures/runtime/{module}.py::test_scenario[{scenario}]"
 
 
@@ -201,7 +203,7 @@ def test_run_is_a_drop_in_for_asyncio_run(tmp_path):
 # ---------------------------------------------------------------------------- pytest plugin
 def pytest_run(tmp_path, module: str, *extra: str) -> tuple[subprocess.CompletedProcess, list[dict]]:
     out = tmp_path / f"{module}.json"
-    proc = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--asynclint-runtime", "--asynclint-slow-threshold", THRESHOLD, "--asynclint-runtime-output", str(out), *extra, f"{module}.py"])
+    proc = run([sys.executable, "-m", "pytest", *PYTEST_QUIET, "--asynclint-runtime", "--asynclint-slow-threshold", THRESHOLD, "--asynclint-runtime-output", str(out), *extra, f"{module}.py"])
     return proc, json.loads(out.read_text())
 
 
@@ -236,7 +238,7 @@ def test_pytest_plugin_under_xdist(tmp_path):
 
 
 def test_pytest_plugin_error_mode_fails_the_tests_that_caused_findings(tmp_path):
-    proc = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "-rf", "--asynclint-runtime=error", "--asynclint-slow-threshold", THRESHOLD, "scenarios_pytest_asyncio.py"])
+    proc = run([sys.executable, "-m", "pytest", *PYTEST_QUIET, "-rf", "--asynclint-runtime=error", "--asynclint-slow-threshold", THRESHOLD, "scenarios_pytest_asyncio.py"])
     assert proc.returncode == 1
     failed = set(re.findall(r"^FAILED \S+::test_scenario\[(\w+)\]", proc.stdout, re.M))
     assert failed == {"blocking_calls", "never_awaited", "task_never_stored_fails", "stored_task_never_retrieved", "task_destroyed_pending", "cpu_bound_step", "unclosed_transport", "loop_from_other_thread"}

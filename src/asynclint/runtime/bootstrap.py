@@ -45,8 +45,19 @@ def _start() -> None:
         collector.clear()
         tag[0] = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
+    def flush_at_exit() -> None:
+        # Objects in reference cycles (a transport and its protocol) are otherwise collected
+        # only after atexit, when nothing records any more.
+        import gc
+
+        try:
+            gc.collect()
+        except Exception:
+            pass
+        flush()
+
     core.start(options, collector)
-    atexit.register(flush)
+    atexit.register(flush_at_exit)
     os.register_at_fork(after_in_child=after_fork)
     _flush_on_loop_close(flush)
     flush()  # an empty file says "this process ran with the hooks", even if it is killed later
