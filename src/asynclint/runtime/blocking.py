@@ -296,7 +296,8 @@ def table() -> list[tuple[str, str, str, Callable | None]]:
     for name, b in BLOCKING.items():
         if name in seen or "*" in name:
             continue
-        out.append((name, b.code, b.instead, _would_block))
+        on_socket = name.startswith(("socket.socket.", "ssl.SSLSocket."))
+        out.append((name, b.code, b.instead, _blocking_socket if on_socket else _would_block))
     return out
 
 
