@@ -112,6 +112,7 @@ class SemanticModel:
         # Names the user's configuration declares to be classes (``blocking-calls`` methods).
         self.assumed_classes: set[str] = set()
         self._call_names: dict[int, str | None] = {}
+        self._qualnames: dict[int, str | None] = {}
         self._walk()
 
     # ------------------------------------------------------------------ building
@@ -383,6 +384,17 @@ class SemanticModel:
 
     def qualname(self, expr: ast.AST, scope: Scope | None = None) -> str | None:
         """The fully qualified name an expression refers to, through imports and aliases."""
+        if scope is None:
+            # Several rules ask about every name and attribute: answer each node once per file.
+            memo = self._qualnames
+            key = id(expr)
+            if key in memo:
+                return memo[key]
+            q = memo[key] = self._qualname(expr, None)
+            return q
+        return self._qualname(expr, scope)
+
+    def _qualname(self, expr: ast.AST, scope: Scope | None) -> str | None:
         t = type(expr)
         if t is ast.Name:
             scope = scope or getattr(expr, "_asl_scope", None) or self.module_scope
