@@ -107,7 +107,14 @@ class AsyncioIscoroutinefunction(Rule):
         ),
     )
 
+    _active = True  # whether this file can refer to the API at all (set per file)
+
+    def begin(self, ctx: RuleContext) -> None:
+        self._active = ctx.sem.mentions("iscoroutinefunction")
+
     def visit_Attribute(self, node: ast.Attribute, ctx: RuleContext) -> None:
+        if not self._active:
+            return
         if type(node.ctx) is not ast.Load:
             return
         q = ctx.sem.qualname(node)
@@ -120,6 +127,8 @@ class AsyncioIscoroutinefunction(Rule):
         ctx.report(node, message_for(ctx.target_version), fix)
 
     def visit_ImportFrom(self, node: ast.ImportFrom, ctx: RuleContext) -> None:
+        if not self._active:
+            return
         base = ctx.sem.resolve_relative(node.module, node.level)
         for alias in node.names:
             if canonical(f"{base}.{alias.name}") != _API:

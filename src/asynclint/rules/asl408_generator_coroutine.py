@@ -69,10 +69,19 @@ class GeneratorCoroutine(Rule):
         ),
     )
 
+    _active = True  # whether this file can refer to the API at all (set per file)
+
+    def begin(self, ctx: RuleContext) -> None:
+        self._active = ctx.sem.mentions("coroutine")
+
     def visit_Attribute(self, node: ast.Attribute, ctx: RuleContext) -> None:
+        if not self._active:
+            return
         self._check(node, ctx)
 
     def visit_Name(self, node: ast.Name, ctx: RuleContext) -> None:
+        if not self._active:
+            return
         self._check(node, ctx)
 
     def _check(self, node: ast.expr, ctx: RuleContext) -> None:

@@ -136,7 +136,14 @@ class AsyncioTimeoutErrorAlias(Rule):
         ),
     )
 
+    _active = True  # whether this file can refer to the API at all (set per file)
+
+    def begin(self, ctx: RuleContext) -> None:
+        self._active = ctx.sem.mentions("TimeoutError")
+
     def visit_Attribute(self, node: ast.Attribute, ctx: RuleContext) -> None:
+        if not self._active:
+            return
         if ctx.target_version < TIMEOUT_ERROR_IS_BUILTIN or type(node.ctx) is not ast.Load:
             return
         sem = ctx.sem
@@ -149,6 +156,8 @@ class AsyncioTimeoutErrorAlias(Rule):
         ctx.report(node, f"`asyncio.TimeoutError` is an alias of the builtin `TimeoutError` since Python {fmt(TIMEOUT_ERROR_IS_BUILTIN)}; use `TimeoutError`", fix)
 
     def visit_ImportFrom(self, node: ast.ImportFrom, ctx: RuleContext) -> None:
+        if not self._active:
+            return
         if ctx.target_version < TIMEOUT_ERROR_IS_BUILTIN:
             return
         sem = ctx.sem

@@ -584,6 +584,15 @@ class SemanticModel:
                 return self.annotation_type(ann.slice.elts[0], scope)
         return None
 
+    # ------------------------------------------------------------------ text
+    def mentions(self, word: str) -> bool:
+        """Whether ``word`` occurs anywhere in the source: a cheap pre-check for rules about
+        one API, since every reference to it (an alias's import included) spells its name."""
+        text = self.__dict__.get("_text")
+        if text is None:
+            text = self._text = "".join(self.lines)
+        return word in text
+
     # ------------------------------------------------------------------ positions
     def column(self, node: ast.AST) -> int:
         """1-based character column where ``node`` starts (ast gives UTF-8 byte offsets)."""
