@@ -311,3 +311,11 @@ def test_linting_one_file_takes_the_rest_of_the_project_from_the_cache(tmp_path)
         assert (s.hits, s.misses, s.summary_hits, s.summaries_computed) == (1, 0, 1, 1)
     finally:
         os.chdir(cwd)
+
+
+def test_cache_dir_on_the_command_line_is_relative_to_the_working_directory(project):
+    write(project / "pyproject.toml", "[project]\nname = 'p'\n\n[tool.asynclint]\nnoqa = true\n")
+    r = cli(project / "pkg", "--cache-dir", "here-cache", ".")
+    assert r.returncode == 1, r.stderr
+    assert list((project / "pkg" / "here-cache").glob("index-*.pickle"))
+    assert not (project / "here-cache").exists()

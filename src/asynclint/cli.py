@@ -115,7 +115,7 @@ def cli_overrides(opts: dict, output_format: str | None) -> dict:
     if opts.get("no_cache"):
         o["cache"] = False
     if opts.get("cache_dir"):
-        o["cache-dir"] = opts["cache_dir"]
+        o["cache-dir"] = os.path.abspath(opts["cache_dir"])  # relative to where it was typed
     if opts.get("no_noqa"):
         o["noqa"] = False
     return o
