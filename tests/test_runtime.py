@@ -297,3 +297,43 @@ def test_pth_bootstrap_is_installed_by_pip(tmp_path, editable):
     subprocess.run([str(py), str(script)], env=env, check=True, cwd=tmp_path)
     events = [e for p in out.glob("*.json") for e in json.loads(p.read_text())["events"]]
     assert [(e["code"], e["path"], e["line"]) for e in events] == [("ASL101", str(script), 4)]
+
+
+def test_debug_false_keeps_only_the_cheap_hooks(tmp_path):
+    script = tmp_path / "cheap.py"
+    script.write_text(
+        "import asyncio, sys, time\n"
+        "import asynclint.runtime\n"
+        "\n"
+        "async def main():\n"
+        "    time.sleep(0.001)\n"
+        "    deadline = time.perf_counter() + 0.3\n"
+        "    while time.perf_counter() < deadline: pass\n"
+        "    print(asyncio.get_running_loop().get_debug(), sys.get_coroutine_origin_tracking_depth())\n"
+        "\n"
+        "asynclint.runtime.run(main(), debug=False)\n"
+    )
+    proc = run([sys.executable, str(script)], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "False 0\n"
+    assert proc.stderr == "cheap.py:5:5: ASL101 `time.sleep()` blocked the event loop here; use await asyncio.sleep(...) (runtime)\n"
+
+
+def test_memory_is_capped_and_counts_keep_growing(tmp_path):
+    body = "".join(f"    time.sleep(0)  # call {i}\n" for i in range(2100))
+    script = tmp_path / "many.py"
+    script.write_text(
+        "import asyncio, json, time\n"
+        "import asynclint.runtime\n"
+        "from asynclint.runtime import state\n"
+        "\n"
+        "async def main():\n" + body + "\n"
+        "with asynclint.runtime.watch(confirm=False) as w:\n"
+        "    asyncio.run(main())\n"
+        "    asyncio.run(main())\n"
+        "counts = sorted({e['count'] for e in w.events})\n"
+        "print(len(w.events), w.collector.dropped, counts, state.MAX_EVENTS)\n"
+    )
+    proc = run([sys.executable, str(script)], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "2000 200 [2] 2000\n"
