@@ -337,3 +337,12 @@ def test_memory_is_capped_and_counts_keep_growing(tmp_path):
     proc = run([sys.executable, str(script)], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "2000 200 [2] 2000\n"
+
+
+@pytest.mark.parametrize("workers", [pytest.param([], id="one-process"), pytest.param(["-n", "2"], id="xdist", marks=pytest.mark.slow)])
+def test_asynclint_run_around_pytest(tmp_path, workers):
+    out = tmp_path / "r.json"
+    proc = run([*ASYNCLINT, "run", "--slow-threshold", THRESHOLD, "--format", "json", "-o", str(out), "--", "pytest", *PYTEST_QUIET, *workers, "scenarios_pytest_asyncio.py"])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "9 passed" in proc.stdout
+    assert triples(json.loads(out.read_text())) == expected()
