@@ -32,18 +32,28 @@ def returns_at_once(call: ast.Call, blocking: Blocking) -> bool:
     return False
 
 
+_UNSEEN = object()
+
+
 def blocking_call(call: ast.Call, ctx: RuleContext, code: str) -> tuple[str, Blocking] | None:
     """(resolved name, table entry) when ``call`` blocks the event loop under ``code``."""
-    sem = ctx.sem
-    name = sem.call_name(call)
-    if name is None:
+    # Seven rules ask about every call: decide once per node, on the node itself (each parse
+    # makes new nodes, so nothing outlives the file).
+    found = getattr(call, "_asl_blocking", _UNSEEN)
+    if found is _UNSEEN:
+        found = _decide(call, ctx.sem)
+        call._asl_blocking = found  # type: ignore[attr-defined]
+    if found is None or found[1].code != code:
         return None
-    entry = BLOCKING.get(name)
-    if entry is None or entry.code != code:
-        return None
+    return found
+
+
+def _decide(call: ast.Call, sem) -> tuple[str, Blocking] | None:
     if sem.is_awaited(call) or not sem.in_async_context(call):
         return None
-    if returns_at_once(call, entry):
+    name = sem.call_name(call)
+    entry = BLOCKING.get(name) if name is not None else None
+    if entry is None or returns_at_once(call, entry):
         return None
     return name, entry
 
