@@ -221,8 +221,7 @@ class _Exploding(Rule):
 
 def test_internal_error_in_one_rule_is_reported_and_the_rest_still_run(tmp_path):
     linter = Linter(Config(), tmp_path)
-    linter.rules.append(_Exploding())
-    linter.rules_by_code["ASL999"] = linter.rules[-1]
+    linter.add_rule(_Exploding())
     (tmp_path / "m.py").write_text(BAD)
     result = linter.lint_path(str(tmp_path / "m.py"), "m.py")
     assert [f.code for f in result.findings] == ["ASL101"]
@@ -240,8 +239,7 @@ def test_internal_error_exits_2_through_the_cli(tmp_path, monkeypatch, capsys):
 
     def init_with_exploding_rule(self, *a, **kw):
         real_init(self, *a, **kw)
-        self.rules.append(_Exploding())
-        self.rules_by_code["ASL999"] = self.rules[-1]
+        self.add_rule(_Exploding())
 
     monkeypatch.setattr(engine.Linter, "__init__", init_with_exploding_rule)
     (tmp_path / "m.py").write_text(BAD)

@@ -97,6 +97,14 @@ class Linter:
             for rule in self.rules
         ]
 
+    def add_rule(self, rule: Rule) -> None:
+        """Run one more rule instance (rules from outside the registry, e.g. a plugin's)."""
+        self.rules.append(rule)
+        self.rules_by_code[rule.code] = rule
+        self.needs_summary = self.needs_summary or rule.project_wide
+        handlers = [(getattr(ast, t), m) for t, m in rule.handlers().items() if getattr(ast, t, None) is not None]
+        self.handler_table.append((rule, handlers))
+
     # ------------------------------------------------------------------ one file
     def ignored_for(self, path: str) -> frozenset[str]:
         from asynclint.registry import expand
