@@ -102,7 +102,7 @@ def test_noqa_silences_runtime_findings_and_no_noqa_shows_them(tmp_path):
     proc = run([*ASYNCLINT, "run", "--no-noqa", "--slow-threshold", "5000", "--format", "json", "-o", str(tmp_path / "r.json"), "--", "python", "app.py"])
     assert proc.returncode == 0, proc.stderr
     lines = {(f["code"], f["line"]) for f in json.loads((tmp_path / "r.json").read_text())}
-    assert ("ASL101", 38) in lines  # the `# noqa: ASL101` line of the fixture
+    assert ("ASL101", 38) in lines  # the fixture line that carries a noqa comment for ASL101
     assert ("ASL101", 38) not in {(c, n) for c, _, n in expected()}
 
 

@@ -68,7 +68,7 @@ _quiet_cache: dict[str, bool] = {}
 def _quiet_caller(filename: str) -> bool:
     q = _quiet_cache.get(filename)
     if q is None:
-        from asynclint.runtime.frames import STDLIB, _OWN
+        from asynclint.runtime.frames import _OWN, STDLIB
 
         q = False
         if STATE.classifier.kind(filename) == STDLIB or filename.startswith(_OWN):

@@ -20,7 +20,6 @@ import warnings
 from collections import Counter
 from typing import Any, Callable
 
-from asynclint.runtime import state
 from asynclint.runtime.frames import _OWN_PREFIX as OWN_PREFIX
 from asynclint.runtime.frames import stack_of
 from asynclint.runtime.state import STATE, emit, guard
@@ -87,7 +86,7 @@ def _make_run(orig: Callable) -> Callable:
             steps.pop(tid, None)
             if st[1] is not None:
                 _finish_slow_step(st, perf() - st[0])
-        self = None  # noqa: F841  (breaks the cycle through the exception, as asyncio does)
+        self = None  # breaks the cycle through the exception, as asyncio does
 
     def _run_wrapped(self):
         tid = ident()
@@ -393,12 +392,11 @@ def _warning_dels() -> list[tuple[type, Callable, str]]:
 
 
 def _resource_classes() -> list[type]:
-    import inspect
-
     import asyncio.base_events
     import asyncio.base_subprocess
     import asyncio.selector_events
     import asyncio.sslproto
+    import inspect
 
     mods = [asyncio.base_events, asyncio.selector_events, asyncio.base_subprocess, asyncio.sslproto]
     if sys.platform != "win32":
