@@ -14,6 +14,7 @@ import os
 import re
 import traceback
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -58,10 +59,30 @@ def matching_ignores(config: Config, path: str) -> tuple[tuple[str, tuple[str, .
     )
 
 
+@lru_cache(maxsize=4096)
+def _package_parts(directory: str) -> tuple[str, ...]:
+    """Names of the regular packages ``directory`` is nested in, outermost first ('' if none)."""
+    parts: list[str] = []
+    d = directory
+    while os.path.isfile(os.path.join(d, "__init__.py")):
+        d, name = os.path.split(d)
+        parts.append(name)
+        if not name:
+            break
+    return tuple(reversed(parts))
+
+
 def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
-    """Dotted module name of ``path`` under the project ``root`` (packages under ``src/`` too)."""
+    """Dotted module name of ``path``, as Python would import it: through the chain of
+    ``__init__.py`` packages above it; for a file outside any package (scripts, namespace
+    packages), its path under the project ``root`` (packages under ``src/`` too)."""
+    is_package = path.name == "__init__.py"
+    directory = os.path.dirname(os.path.abspath(path))
+    packages = _package_parts(directory)
+    if packages:
+        parts = list(packages) if is_package else [*packages, path.stem]
+        return ".".join(parts), is_package
     p = path.resolve() if root is not None else path
-    parts: list[str]
     try:
         rel = p.relative_to(root) if root is not None else Path(path.name)
     except ValueError:
@@ -69,7 +90,6 @@ def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
     parts = list(rel.with_suffix("").parts)
     if len(parts) > 1 and parts[0] in ("src", "lib", "python"):
         parts = parts[1:]
-    is_package = bool(parts) and parts[-1] == "__init__"
     if is_package:
         parts = parts[:-1]
     return ".".join(parts) or path.stem, is_package
