@@ -77,6 +77,13 @@ class BlockingDatabaseCall(BlockingCallRule):
                 async def save(self):
                     self.conn.commit()  # expect: ASL105
 
+            class Injected:
+                def __init__(self, pool):
+                    self.conn: sqlite3.Connection = pool.take()
+
+                async def load(self):
+                    return self.conn.execute("SELECT 1")  # expect: ASL105
+
             async def annotated(cur: sqlite3.Cursor):
                 return cur.fetchall()  # expect: ASL105
             """,
