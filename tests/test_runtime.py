@@ -346,3 +346,15 @@ def test_asynclint_run_around_pytest(tmp_path, workers):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "9 passed" in proc.stdout
     assert triples(json.loads(out.read_text())) == expected()
+
+
+def test_sarif_carries_the_stack_and_the_confirmation(tmp_path):
+    script = tmp_path / "one.py"
+    script.write_text("import asyncio, time\n\nasync def main():\n    time.sleep(0.001)\n\nasyncio.run(main())\n")
+    proc = run([*ASYNCLINT, "run", "--format", "sarif", "--", "python", str(script)], cwd=tmp_path)
+    (result,) = json.loads(proc.stderr)["runs"][0]["results"]
+    assert result["ruleId"] == "ASL101"
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 4, "startColumn": 5, "endLine": 4, "endColumn": 22}
+    props = result["properties"]
+    assert props["origin"] == "runtime" and props["confirmed"] is True and props["count"] == 1
+    assert props["stack"][0] == "one.py:6 in <module>" and props["stack"][-1] == "one.py:4 in main"
