@@ -27,8 +27,12 @@ class CancellationSwallowed(Rule):
     `asyncio.exceptions.CancelledError`) whose body can finish without raising: it falls off
     its end, or leaves with `return`, `break` or `continue`. A handler that raises in every
     branch (`raise`, `raise exc`, `raise Other(...) from exc`, cleanup followed by `raise`)
-    is fine. Also flags `contextlib.suppress(asyncio.CancelledError)` (or `BaseException`)
-    in async context.
+    is fine. So is a call that never returns: `sys.exit()`, or a function of the same module
+    (a method through `self`, also inherited from a base class of the module) annotated
+    `NoReturn` or raising on every path; and a re-raise guarded by a test on the handled
+    exception that holds for `CancelledError` (`if not isinstance(exc, Exception): raise`).
+    Also flags `contextlib.suppress(asyncio.CancelledError)` (or `BaseException`) in async
+    context.
 
     A broad handler (`BaseException`, bare `except:`) is only flagged when its `try` body can
     actually be cancelled, that is when it awaits, or enters or iterates something async:
@@ -181,10 +185,10 @@ class CancellationSwallowed(Rule):
         if always_raises(sem, node.body, cancellation_truth(sem, node)):
             return
         shown = {"except:": "bare `except:`", "BaseException": "`except BaseException`", "CancelledError": "`except CancelledError`"}[what]
+        instead = "end the handler with `raise`" if what == "CancelledError" else "end the handler with `raise`, or catch `Exception` instead"
         ctx.report(
             node,
-            f"{shown} can finish without re-raising, so cancelling this task does not stop it; "
-            "end the handler with `raise` (or catch `Exception`)",
+            f"{shown} can finish without re-raising, so cancelling this task does not stop it; {instead}",
             end_node=node.type,
         )
 
