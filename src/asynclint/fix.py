@@ -21,11 +21,12 @@ import stat
 import tempfile
 import tokenize
 import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
-from asynclint.finding import Edit, FileError, Finding, Fix
+from asynclint.finding import Edit, FileError, Finding
 from asynclint.source import split_lines
 from asynclint.suppression import parse_suppressions
 
@@ -99,7 +100,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     t = _Text(text)
     nl = newline_of(text)
     spans = sorted(((*t.span(e), e) for e in edits), key=lambda s: (s[0], s[1]))
-    for (s1, e1, _), (s2, e2, _) in zip(spans, spans[1:]):
+    for (s1, e1, _), (s2, e2, _) in pairwise(spans):
         if s2 < e1 or (s2 == s1 and e2 == e1 == s1):
             raise InvalidFix("edits overlap")
     out = text
