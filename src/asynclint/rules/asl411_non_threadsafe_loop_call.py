@@ -129,6 +129,26 @@ class NonThreadsafeLoopCall(Rule):
             """,
             title="unknown receivers",
         ),
+        Example(
+            """
+            import asyncio
+            import threading
+
+            class Checker:
+                def __init__(self):
+                    self.loop = asyncio.new_event_loop()
+                    self.ready = threading.Event()
+
+                def _run(self):
+                    asyncio.set_event_loop(self.loop)
+                    self.loop.call_soon(self.ready.set)  # the thread's own loop
+                    self.loop.run_forever()
+
+                def start(self):
+                    threading.Thread(target=self._run, daemon=True).start()
+            """,
+            title="a thread running its own loop",
+        ),
     )
 
     def begin(self, ctx: RuleContext) -> None:
@@ -144,6 +164,8 @@ class NonThreadsafeLoopCall(Rule):
             return
         func = self._resolve(target, ctx)
         if func is None:
+            return
+        if _runs_own_loop(func, sem):
             return
         passed = _passed_arguments(node, entry, func, bound=type(target) is ast.Attribute)
         seen = self.__dict__.setdefault("_seen", set())
@@ -193,6 +215,24 @@ class NonThreadsafeLoopCall(Rule):
                 if rt is not None:
                     return canonical(f"{rt}.{func.attr}")
         return None
+
+
+_LOOP_OWNER_CALLS = ("set_event_loop", "run_forever", "run_until_complete")
+
+
+def _runs_own_loop(func: ast.AST, sem) -> bool:
+    """A thread function that sets or runs a loop owns that loop: calling its non-threadsafe
+    methods from there (say, ``call_soon`` just before ``run_forever``) is correct."""
+    for call in ast.walk(func):
+        if type(call) is not ast.Call:
+            continue
+        name = sem.call_name(call) or ""
+        if name in ("asyncio.run", "asyncio.new_event_loop") or name.rsplit(".", 1)[-1] in _LOOP_OWNER_CALLS:
+            return True
+        f = call.func
+        if type(f) is ast.Attribute and f.attr in _LOOP_OWNER_CALLS:
+            return True
+    return False
 
 
 def _slot(call: ast.Call, index: int | None, keyword: str | None) -> ast.AST | None:
