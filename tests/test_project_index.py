@@ -361,3 +361,29 @@ def test_super_resolves_to_the_next_class_in_the_mro(tmp_path):
                     super().flush()
             """,
     }) == {(5, "ASL201")}
+
+
+def test_only_the_modules_call_sites_reach_are_summarized(tmp_path):
+    from asynclint.project.discovery import ModuleLoader
+
+    root = write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/repo.py": "from app.models import User\n\nasync def save(user: User):\n    ...\n",
+        "app/models.py": "class User:\n    pass\n",
+        "app/unrelated.py": "async def other():\n    ...\n",
+        "main.py": "from app.repo import save\n\nasync def go():\n    save(1)\n",
+    })
+    asked = []
+    loader = ModuleLoader(root, Config())
+
+    def recording(name):
+        asked.append(name)
+        return loader(name)
+
+    cfg = Config(select=CODES)
+    linter = Linter(cfg, root)
+    result = linter.lint_path(str(root / "main.py"), "main.py")
+    index = ProjectIndex([result.summary], recording)
+    assert index.coroutine_function(result.deferred[0].data["ref"]).where == "app/repo.py:3"
+    assert "app.unrelated" not in asked and "app.repo" in asked
+    assert sorted(index.modules) == ["app.repo", "main"]

@@ -368,12 +368,13 @@ def settle(results: list[FileResult], linter: Linter, project_root: Path | None,
 
     extra = list(extra_summaries)
     summaries = [r.summary for r in results if r.summary is not None] + extra
+    loader = None
     if project_root is not None and not extra:  # a caller passing summaries has the project already
-        # Files of the project that are not being linted still tell what the linted ones import.
-        from asynclint.project.discovery import project_summaries
+        # Modules of the project that are not being linted, summarized when a call site needs them.
+        from asynclint.project.discovery import ModuleLoader
 
-        summaries += project_summaries(project_root, linter.config, {s.module for s in summaries})
-    index = ProjectIndex(summaries)
+        loader = ModuleLoader(project_root, linter.config)
+    index = ProjectIndex(summaries, loader)
     for r in results:
         for d in r.deferred:
             rule = linter.rules_by_code.get(d.code)

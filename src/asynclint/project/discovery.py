@@ -1,12 +1,13 @@
 """Summaries of the project files that are not being linted, so that linting one file (or the
 files pre-commit passes) still resolves what it imports from the rest of the project.
 
-Only summaries: no rule runs and nothing is reported for these files; a file that cannot be
-read or parsed is simply left out of the index.
+Only summaries, and only of the modules the index asks for: no rule runs and nothing is
+reported for these files; a file that cannot be read or parsed is simply left out.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from pathlib import Path
 
@@ -14,25 +15,45 @@ from asynclint.config import Config
 from asynclint.project.summary import ModuleSummary, summarize
 
 
-def project_summaries(root: Path, config: Config, known_modules: set[str]) -> list[ModuleSummary]:
-    """Summaries of the ``.py`` files under ``root`` (honouring the config's excludes and
-    .gitignore) whose module is not in ``known_modules``."""
-    from asynclint.cache import summary_of
-    from asynclint.engine import module_name_for
-    from asynclint.files import discover
+class ModuleLoader:
+    """Finds and summarizes one module of the project by name, on demand: the index asks only
+    for the modules the deferred call sites reach, so a huge repository (or a project root far
+    above the linted files) costs what is imported, not every file under the root."""
 
-    out = []
-    for path, _display in discover([str(root)], config).files:
-        module, is_package = module_name_for(Path(path), root)
-        if module in known_modules:
-            continue
-        shown = display_path(path, root)
-        # Through the run's cache: editing one file must not re-parse the rest of the project.
-        summary = summary_of(path, shown, module, is_package, lambda: summarize_file(path, shown, module, is_package, config))
-        if summary is not None:
-            known_modules.add(module)
-            out.append(summary)
-    return out
+    PREFIXES = ("", "src", "lib", "python")  # as ``engine.module_name_for`` strips them
+
+    def __init__(self, root: Path, config: Config):
+        self.root = root
+        self.config = config
+        self.patterns = tuple(p.rstrip("/") for p in (*config.exclude, *config.extend_exclude))
+
+    def __call__(self, module: str) -> ModuleSummary | None:
+        from asynclint.cache import summary_of
+        from asynclint.engine import module_name_for
+
+        parts = module.split(".")
+        if not all(p.isidentifier() for p in parts):
+            return None
+        for prefix in self.PREFIXES:
+            base = self.root / prefix if prefix else self.root
+            for path in (base.joinpath(*parts[:-1], parts[-1] + ".py"), base.joinpath(*parts, "__init__.py")):
+                if not path.is_file() or self._excluded(path):
+                    continue
+                name, is_package = module_name_for(path, self.root)
+                if name != module:
+                    continue
+                shown = display_path(str(path), self.root)
+                spath = str(path)
+                return summary_of(spath, shown, name, is_package, lambda: summarize_file(spath, shown, name, is_package, self.config))
+        return None
+
+    def _excluded(self, path: Path) -> bool:
+        rel = path.relative_to(self.root)
+        for i, part in enumerate(rel.parts):
+            sub = "/".join(rel.parts[: i + 1])
+            if any(fnmatch.fnmatch(part, p) or fnmatch.fnmatch(sub, p) for p in self.patterns):
+                return True
+        return False
 
 
 def summarize_file(path: str, display: str, module: str, is_package: bool, config: Config) -> ModuleSummary | None:

@@ -78,11 +78,14 @@ def _segments(ref: str) -> list[tuple[str, int]]:
 
 
 class ProjectIndex:
-    def __init__(self, summaries: Iterable[ModuleSummary]):
+    def __init__(self, summaries: Iterable[ModuleSummary], loader: Callable[[str], ModuleSummary | None] | None = None):
         self.modules: dict[str, ModuleSummary] = {}
         for s in summaries:
             if s is not None:
                 self.modules.setdefault(s.module, s)
+        # Finds a module of the project not among the summaries (None: there is none).
+        self._loader = loader
+        self._missing: set[str] = set()
         self._values: dict[str, Value] = {}
         self._chains: dict[tuple, tuple[str, ...] | None] = {}
 
@@ -107,8 +110,9 @@ class ProjectIndex:
         for i in range(len(segs), 0, -1):
             if all(calls == 0 for _, calls in segs[: i - 1]):
                 mod = ".".join(n for n, _ in segs[:i])
-                if mod in self.modules:
-                    cur = Value("module", mod, self.modules[mod])
+                summary = self.module(mod)
+                if summary is not None:
+                    cur = Value("module", mod, summary)
                     cur = self._call(cur, segs[i - 1][1], depth)
                     start = i
                     break
@@ -121,6 +125,15 @@ class ProjectIndex:
                 return UNKNOWN
             cur = self._call(self.member(cur, name, depth), calls, depth)
         return cur
+
+    def module(self, name: str) -> ModuleSummary | None:
+        found = self.modules.get(name)
+        if found is None and self._loader is not None and name not in self._missing:
+            self._missing.add(name)
+            loaded = self._loader(name)
+            if loaded is not None:
+                found = self.modules.setdefault(loaded.module, loaded)
+        return found
 
     def _call(self, v: Value, calls: int, depth: int) -> Value:
         for _ in range(calls):
@@ -157,11 +170,13 @@ class ProjectIndex:
                 return Value("class", f"{mod.module}.{payload}", mod, cls=c) if c else UNKNOWN
             return self.value(payload, depth + 1)  # an import (re-export) or a typed variable
         sub = f"{mod.module}.{name}"
-        if sub in self.modules:
-            return Value("module", sub, self.modules[sub])
+        sub_summary = self.module(sub)
+        if sub_summary is not None:
+            return Value("module", sub, sub_summary)
         for star in mod.star_imports:
-            if star in self.modules and star not in _seen:
-                v = self._module_member(self.modules[star], name, depth + 1, _seen | {mod.module})
+            star_summary = self.module(star) if star not in _seen else None
+            if star_summary is not None:
+                v = self._module_member(star_summary, name, depth + 1, _seen | {mod.module})
                 if v.kind != "unknown":
                     return v
         return UNKNOWN

@@ -163,7 +163,7 @@ def _returns_at_once(ref: str, call: ast.Call) -> bool:
     from asynclint.project.index import EMPTY
     from asynclint.rules._blocking import returns_at_once
 
-    if not is_outside_project(ref):
+    if not (call.args or call.keywords) or not is_outside_project(ref):
         return False
     v = EMPTY.value(ref)
     b = blocking_for(v.name) if v.kind == "external" else None
