@@ -387,3 +387,22 @@ def test_only_the_modules_call_sites_reach_are_summarized(tmp_path):
     assert index.coroutine_function(result.deferred[0].data["ref"]).where == "app/repo.py:3"
     assert "app.unrelated" not in asked and "app.repo" in asked
     assert sorted(index.modules) == ["app.repo", "main"]
+
+
+def test_keyword_arguments_of_calls_and_class_definitions():
+    src = """
+        import logging
+
+        async def make():
+            ...
+
+        class C(metaclass=make()):
+            pass
+
+        async def go():
+            logging.info("%s", extra=make())
+            print("x", end=make())
+        """
+    run = lint_source(textwrap.dedent(src).lstrip("\n"), "k.py", Config(select=CODES))
+    assert not run.errors
+    assert {(f.line, f.code) for f in run.findings} == {(10, "ASL202"), (11, "ASL202")}

@@ -42,8 +42,9 @@ def value_use(sem, node: ast.AST) -> str | None:
         return COMPARE
     if tp is ast.FormattedValue:
         return FORMAT if p.value is node else None
-    if tp is ast.keyword:
-        p, tp = sem.parent(p), ast.Call
+    if tp is ast.keyword:  # a keyword of a call, or of a class definition (metaclass=...)
+        p = sem.parent(p)
+        tp = type(p)
     if tp is ast.Call and node is not p.func:
         name = sem.call_name(p)
         if name in _FORMAT_CALLS or name in _LOG_CALLS:
