@@ -304,3 +304,32 @@ def test_asl411_function_not_handed_to_a_thread():
         await fut
     """
     assert lint(src, "ASL411") == []
+
+
+# ---------------------------------------------------------------------- version guards
+@pytest.mark.parametrize(
+    "guarded,reported",
+    [
+        ("if sys.version_info < (3, 14):\n    X", False),
+        ("if sys.version_info[:2] < (3, 14):\n    X", False),
+        ("if (3, 14) > sys.version_info:\n    X", False),
+        ("if sys.version_info >= (3, 13):\n    pass\nelse:\n    X", False),
+        ("if not sys.version_info >= (3, 14):\n    X", False),
+        ("if sys.version_info <= (3, 13):\n    X", False),
+        ("ok = sys.version_info >= (3, 14) or X", False),
+        ("ok = X if sys.version_info < (3, 12) else None", False),
+        ("def f():\n    if sys.version_info >= (3, 14):\n        return None\n    return X", False),
+        # Guards that still let the call run on 3.14+.
+        ("if sys.version_info < (3, 15):\n    X", True),
+        ("if sys.version_info <= (3, 14):\n    X", True),
+        ("if sys.version_info < (3, 14, 1):\n    X", True),
+        ("if sys.version_info >= (3, 13):\n    X", True),
+        ("if sys.version_info < (3, 14):\n    pass\nelse:\n    X", True),
+        ("ok = sys.version_info < (3, 14) or X", True),
+        ("def f():\n    if sys.version_info >= (3, 14):\n        log()\n    return X", True),
+        ("if platform < (3, 14):\n    X", True),
+    ],
+)
+def test_asl406_silent_where_a_version_test_keeps_the_code_off_314(guarded, reported):
+    source = "import asyncio\nimport sys\n" + guarded.replace("X", "asyncio.iscoroutinefunction(g)") + "\n"
+    assert bool(lint(source, "ASL406")) is reported

@@ -20,7 +20,10 @@ class EventLoopPolicyDeprecated(Rule):
     `WindowsSelectorEventLoopPolicy`, `WindowsProactorEventLoopPolicy`), including subclassing
     them, through any import or alias. It fires whatever the `target-version`: code that runs
     on an older Python also runs on the new ones, where it warns and later breaks. The message
-    names the replacement that exists on the target.
+    names the replacement that exists on the target. Code that a `sys.version_info` test keeps
+    off Python 3.14 and later (`if sys.version_info < (3, 14):`, the `else` of
+    `if sys.version_info >= (3, 12):`, or after `if sys.version_info >= (3, 12): return ...`)
+    is not reported.
 
     ## Why is this bad?
     The policy system is deprecated since Python 3.14 (a `DeprecationWarning` on use) and is
@@ -68,6 +71,25 @@ class EventLoopPolicyDeprecated(Rule):
             asyncio.run(main(), loop_factory=uvloop.new_event_loop)
             """
         ),
+        Example(
+            """
+            import asyncio
+            import sys
+
+            import uvloop
+
+            def run(main):
+                if sys.version_info >= (3, 12):
+                    return asyncio.run(main(), loop_factory=uvloop.new_event_loop)
+                asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())  # 3.11 and older only
+                return asyncio.run(main())
+
+            def use_uvloop():
+                if sys.version_info < (3, 14):
+                    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+            """,
+            title="only on Pythons before the deprecation (`sys.version_info` guards)",
+        ),
     )
 
     _active = True  # whether this file can refer to the API at all (set per file)
@@ -90,6 +112,8 @@ class EventLoopPolicyDeprecated(Rule):
             return
         q = ctx.sem.qualname(node)
         if q is None or canonical(q) not in POLICY_APIS:
+            return
+        if ctx.sem.runs_only_before(node, POLICY.deprecated):
             return
         ctx.report(node, message_for(canonical(q), ctx.target_version))
 

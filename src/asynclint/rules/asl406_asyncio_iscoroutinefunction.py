@@ -27,7 +27,9 @@ class AsyncioIscoroutinefunction(Rule):
     Flags every use of `asyncio.iscoroutinefunction` (calls and references such as
     `filter(asyncio.iscoroutinefunction, ...)`), through any import or alias. A name brought
     by `from asyncio import iscoroutinefunction` is reported once, at the import. It fires for
-    every `target-version`; the fix is offered only for targets 3.12 and later.
+    every `target-version`; the fix is offered only for targets 3.12 and later. Code that a
+    `sys.version_info` test keeps off Python 3.14 and later (the `else` of
+    `if sys.version_info >= (3, 13):`, `sys.version_info < (3, 14) and ...`) is not reported.
 
     ## Why is this bad?
     `asyncio.iscoroutinefunction` is deprecated in Python 3.14 (a `DeprecationWarning` on
@@ -105,6 +107,24 @@ class AsyncioIscoroutinefunction(Rule):
                 return inspect.iscoroutinefunction(handler)
             """
         ),
+        Example(
+            """
+            import asyncio
+            import inspect
+            import sys
+
+            if sys.version_info >= (3, 12):
+                from inspect import iscoroutinefunction
+            else:
+                from asyncio import iscoroutinefunction
+
+            def is_async(handler):
+                return inspect.iscoroutinefunction(handler) or (
+                    sys.version_info < (3, 14) and asyncio.iscoroutinefunction(handler)
+                )
+            """,
+            title="only on Pythons before the deprecation (`sys.version_info` guards)",
+        ),
     )
 
     _active = True  # whether this file can refer to the API at all (set per file)
@@ -120,6 +140,8 @@ class AsyncioIscoroutinefunction(Rule):
         q = ctx.sem.qualname(node)
         if q is None or canonical(q) != _API:
             return
+        if ctx.sem.runs_only_before(node, ISCOROUTINEFUNCTION.deprecated):
+            return
         fix = None
         if self._fixable(ctx):
             ref, imports = ctx.module_ref("inspect")
@@ -132,6 +154,8 @@ class AsyncioIscoroutinefunction(Rule):
         base = ctx.sem.resolve_relative(node.module, node.level)
         for alias in node.names:
             if canonical(f"{base}.{alias.name}") != _API:
+                continue
+            if ctx.sem.runs_only_before(node, ISCOROUTINEFUNCTION.deprecated):
                 continue
             fix = None
             if self._fixable(ctx) and len(node.names) == 1:
