@@ -160,3 +160,21 @@ def test_pymongo_attribute_and_item_access():
             client.close()
         """
     ) == [(6, "ASL105"), (7, "ASL105"), (8, "ASL105"), (9, "ASL105")]
+
+
+def test_a_ternary_with_none_keeps_the_other_branch_type():
+    assert lines(
+        """
+        from pathlib import Path
+        import requests
+
+        async def main(name, flag):
+            path = Path(name) if name else None
+            if path:
+                path.read_bytes()
+            s = requests.Session() if flag else requests.Session()
+            s.get("u")
+            mixed = Path(name) if flag else {}
+            mixed.get("x")
+        """
+    ) == [(7, "ASL104"), (9, "ASL102")]

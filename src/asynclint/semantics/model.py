@@ -539,6 +539,12 @@ class SemanticModel:
         if t is ast.Await and type(expr.value) is ast.Call:
             name = self.callee_name(expr.value.func, scope, _depth)
             return AWAIT_RETURNS.get(name) if name else None
+        if t is ast.IfExp:
+            # ``Path(p) if p else None``: a None branch leaves the other's type (as for
+            # ``self.conn = None`` bindings); otherwise both branches must agree.
+            branches = [b for b in (expr.body, expr.orelse) if not _is_none(b)]
+            types = {self.type_of(b, scope, _depth + 1) for b in branches}
+            return types.pop() if len(types) == 1 else None
         return None
 
     def _returns(self, name: str) -> str | None:
