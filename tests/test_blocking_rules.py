@@ -178,3 +178,21 @@ def test_a_ternary_with_none_keeps_the_other_branch_type():
             mixed.get("x")
         """
     ) == [(7, "ASL104"), (9, "ASL102")]
+
+
+def test_getaddrinfo_is_silent_only_when_the_flags_set_numeric_host():
+    assert lines(
+        """
+        import socket
+
+        NUMERIC = socket.AI_NUMERICHOST
+        OTHER = socket.AI_CANONNAME
+
+        async def main(host, flags):
+            socket.getaddrinfo(host, 80, flags=NUMERIC | socket.AI_PASSIVE)
+            socket.getaddrinfo(host, 80, flags=OTHER)
+            socket.getaddrinfo(host, 80, flags=flags)
+            socket.getaddrinfo(host, 80, flags=socket.AI_NUMERICSERV)
+            socket.gethostbyname(host)
+        """
+    ) == [(8, "ASL106"), (9, "ASL106"), (10, "ASL106"), (11, "ASL106")]

@@ -1,7 +1,14 @@
 from __future__ import annotations
 
-from asynclint.rule import Example
-from asynclint.rules._blocking import BlockingCallRule
+import ast
+
+from asynclint.rule import Example, RuleContext
+from asynclint.rules._blocking import BlockingCallRule, blocking_call, display_name
+
+# ``getaddrinfo(..., flags=AI_NUMERICHOST)`` only parses a numeric address: no DNS, no wait
+# (the documented way to skip the resolver thread for literal IPs).
+_NUMERIC_HOST = "socket.AI_NUMERICHOST"
+_FLAGS_POSITION = 5  # getaddrinfo(host, port, family, type, proto, flags)
 
 
 class BlockingSocketCall(BlockingCallRule):
@@ -17,6 +24,8 @@ class BlockingSocketCall(BlockingCallRule):
     and `recv`/`send`/`sendall`/`accept`/`connect` (and their variants) on a socket known to
     be one: made with `socket.socket(...)`, `socket.create_connection(...)`,
     `socket.create_server(...)`, wrapped by `ssl`, or annotated `socket.socket`.
+    `getaddrinfo(..., flags=...)` whose flags include `AI_NUMERICHOST` (directly or through a
+    constant) is not reported: it only parses a literal address and never asks DNS.
 
     ## Why is this bad?
     A blocking socket waits for the peer in the event loop's thread, and the resolver
@@ -105,6 +114,23 @@ class BlockingSocketCall(BlockingCallRule):
         ),
         Example(
             """
+            import socket
+
+            _NUMERIC = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
+
+            async def resolve_literal(host, port):
+                try:
+                    return socket.getaddrinfo(host, port, flags=_NUMERIC)
+                except socket.gaierror:
+                    return None
+
+            async def resolve_ip(ip):
+                return socket.getaddrinfo(ip, 80, 0, 0, 0, socket.AI_NUMERICHOST)
+            """,
+            title="numeric addresses only (`AI_NUMERICHOST`: no DNS lookup)",
+        ),
+        Example(
+            """
             async def main(sock, writer):
                 sock.recv(1024)  # unknown object
                 writer.send(b"x")
@@ -114,3 +140,36 @@ class BlockingSocketCall(BlockingCallRule):
             title="method names alone",
         ),
     )
+
+    def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
+        found = blocking_call(node, ctx, self.code)
+        if found is None:
+            return
+        name, entry = found
+        if name == "socket.getaddrinfo" and _numeric_host_only(node, ctx):
+            return
+        ctx.report(node, f"`{display_name(name)}()` is {self.kind}; use {entry.instead}")
+
+
+def _numeric_host_only(call: ast.Call, ctx: RuleContext) -> bool:
+    flags = next((kw.value for kw in call.keywords if kw.arg == "flags"), None)
+    if flags is None and len(call.args) > _FLAGS_POSITION:
+        flags = call.args[_FLAGS_POSITION]
+    return flags is not None and _sets_numeric_host(flags, ctx, 0)
+
+
+def _sets_numeric_host(expr: ast.AST, ctx: RuleContext, depth: int) -> bool:
+    """Whether the flags expression ORs in ``AI_NUMERICHOST``, directly or through a name
+    assigned once (``_NUMERIC_ONLY = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV``)."""
+    sem = ctx.sem
+    if depth > 4:
+        return False
+    if type(expr) is ast.BinOp and type(expr.op) is ast.BitOr:
+        return _sets_numeric_host(expr.left, ctx, depth + 1) or _sets_numeric_host(expr.right, ctx, depth + 1)
+    if sem.qualname(expr) == _NUMERIC_HOST:
+        return True
+    if type(expr) is ast.Name:
+        bindings = sem.lookup(expr.id, sem.scope_of(expr))
+        if bindings and len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].value is not None:
+            return _sets_numeric_host(bindings[0].value, ctx, depth + 1)
+    return False
