@@ -333,3 +333,21 @@ def test_asl411_function_not_handed_to_a_thread():
 def test_asl406_silent_where_a_version_test_keeps_the_code_off_314(guarded, reported):
     source = "import asyncio\nimport sys\n" + guarded.replace("X", "asyncio.iscoroutinefunction(g)") + "\n"
     assert bool(lint(source, "ASL406")) is reported
+
+
+def test_version_guard_through_a_constant_assigned_once():
+    guarded = """
+        import asyncio
+        import sys
+
+        PY314 = sys.version_info >= (3, 14)
+        REBOUND = sys.version_info >= (3, 14)
+        REBOUND = True
+
+        def check(f):
+            if not PY314:
+                asyncio.iscoroutinefunction(f)
+            if not REBOUND:
+                asyncio.iscoroutinefunction(f)
+        """
+    assert [f.line for f in lint(guarded, "ASL406")] == [12]

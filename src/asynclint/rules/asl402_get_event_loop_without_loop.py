@@ -16,7 +16,8 @@ class GetEventLoopWithoutLoop(Rule):
     Flags `asyncio.get_event_loop()` called in sync code: at module level, in a class body,
     in a sync `def` or `lambda`, or in a function handed to a thread. Calls that follow an
     `asyncio.set_event_loop(...)` in the same function (or at module level) are left alone:
-    a loop is set there, which is what the call needs.
+    a loop is set there, which is what the call needs. So are calls that a `sys.version_info`
+    test (directly or through a constant) keeps on Pythons older than 3.12.
 
     The message says what happens on the configured `target-version`:
 
@@ -88,6 +89,21 @@ class GetEventLoopWithoutLoop(Rule):
             asyncio.run(main())
             """
         ),
+        Example(
+            """
+            import asyncio
+            import sys
+
+            GET_EVENT_LOOP_DEPRECATED = sys.version_info >= (3, 10)
+
+            def run(main):
+                if GET_EVENT_LOOP_DEPRECATED:
+                    return asyncio.run(main())
+                loop = asyncio.get_event_loop()  # only on 3.9 and older
+                return loop.run_until_complete(main())
+            """,
+            title="only on Pythons before the deprecation (`sys.version_info` guards)",
+        ),
     )
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
@@ -96,6 +112,8 @@ class GetEventLoopWithoutLoop(Rule):
             return
         if self._loop_set_before(node, ctx):
             return
+        if sem.runs_only_before(node, GET_EVENT_LOOP_WARNS):
+            return  # a ``sys.version_info`` test keeps it on Pythons where it never warned
         ctx.report(node, message_for(ctx.target_version))
 
     @staticmethod

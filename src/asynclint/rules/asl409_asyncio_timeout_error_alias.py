@@ -30,7 +30,8 @@ class AsyncioTimeoutErrorAlias(Rule):
     through any alias (`import asyncio as aio`, `asyncio.exceptions.TimeoutError`). A name
     brought by `from asyncio import TimeoutError` is reported once, at the import. Older
     targets are left alone: before 3.11 the two classes differ, and `except TimeoutError`
-    would not catch asyncio's.
+    would not catch asyncio's. For the same reason so is code that a `sys.version_info` test
+    keeps on Pythons older than 3.11.
 
     ## Why is this bad?
     Since Python 3.11 `asyncio.TimeoutError` is only an alias of the builtin `TimeoutError`
@@ -134,6 +135,18 @@ class AsyncioTimeoutErrorAlias(Rule):
                     return None
             """
         ),
+        Example(
+            """
+            import asyncio
+            import sys
+
+            if sys.version_info >= (3, 11):
+                TIMEOUTS = (TimeoutError,)
+            else:
+                TIMEOUTS = (asyncio.TimeoutError, TimeoutError)  # two classes before 3.11
+            """,
+            title="only on Pythons before 3.11 (`sys.version_info` guards)",
+        ),
     )
 
     _active = True  # whether this file can refer to the API at all (set per file)
@@ -150,6 +163,8 @@ class AsyncioTimeoutErrorAlias(Rule):
         q = sem.qualname(node)
         if q is None or canonical(q) != _API:
             return
+        if sem.runs_only_before(node, TIMEOUT_ERROR_IS_BUILTIN):
+            return  # there it is still a class of its own
         fix = None
         if self._builtin_visible(sem, sem.scope_of(node)):
             fix = Fix("safe", (ctx.edit(node, _BUILTIN),), "Use the builtin `TimeoutError`")
@@ -164,6 +179,8 @@ class AsyncioTimeoutErrorAlias(Rule):
         base = sem.resolve_relative(node.module, node.level)
         for alias in node.names:
             if canonical(f"{base}.{alias.name}") != _API:
+                continue
+            if sem.runs_only_before(node, TIMEOUT_ERROR_IS_BUILTIN):
                 continue
             fix = None
             if (alias.asname or alias.name) == _BUILTIN and self._only_binding(sem, node):

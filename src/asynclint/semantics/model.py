@@ -405,6 +405,12 @@ class SemanticModel:
         """``V`` when ``test`` (negated if ``negate``) holds only on Pythons older than ``V``."""
         if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
             return self._version_bound(test.operand, not negate)
+        if type(test) is ast.Name:
+            # ``PY312 = sys.version_info >= (3, 12)`` assigned once, then ``if PY312:``.
+            bindings = self.lookup(test.id, self.scope_of(test))
+            if bindings and len(bindings) == 1 and bindings[0].kind == "assign" and type(bindings[0].value) is ast.Compare:
+                return self._version_bound(bindings[0].value, negate)
+            return None
         if type(test) is not ast.Compare or len(test.ops) != 1:
             return None
         left, op, right = test.left, type(test.ops[0]), test.comparators[0]
