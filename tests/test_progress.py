@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 
 import pytest
 
@@ -16,6 +17,14 @@ def tty():
     yield master, stream
     stream.close()
     os.close(master)
+
+
+def read_all(fd: int) -> str:
+    """Everything written to the pty so far (one read may return only part of it)."""
+    chunks = []
+    while select.select([fd], [], [], 0.5)[0]:
+        chunks.append(os.read(fd, 4096))
+    return b"".join(chunks).decode()
 
 
 def test_wanted_on_a_terminal_only(tty, monkeypatch, tmp_path):
@@ -35,7 +44,7 @@ def test_bar_draws_after_the_delay_and_erases_itself(tty):
     bar(5, 10)
     bar(10, 10)
     bar.close()
-    out = os.read(master, 4096).decode()
+    out = read_all(master)
     assert "5/10 files" in out
     assert "10/10 files" in out
     assert out.endswith("\r")
