@@ -34,7 +34,9 @@ def _gitignore_spec(lines: list[str]) -> "pathspec.PathSpec":
     module, style = _PATHSPEC
     return module.PathSpec.from_lines(style, lines)
 
-PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+# Not setup.py: a package may contain a module of that name (homeassistant/setup.py), which
+# would make every subtree of it a "project" of its own.
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
 
 
 @dataclass
