@@ -196,3 +196,28 @@ def test_getaddrinfo_is_silent_only_when_the_flags_set_numeric_host():
             socket.gethostbyname(host)
         """
     ) == [(8, "ASL106"), (9, "ASL106"), (10, "ASL106"), (11, "ASL106")]
+
+
+def test_return_annotations_of_sync_functions_of_the_module_type_their_calls():
+    assert lines(
+        """
+        from pathlib import Path
+        import socket
+
+        def make_path(name) -> Path:
+            return Path(name)
+
+        async def make_socket() -> socket.socket:
+            return socket.socket()
+
+        class Certs:
+            def path_of(self, name) -> "Path | None":
+                return None
+
+            async def cleanup(self, name):
+                make_path(name).unlink()
+                self.path_of(name).unlink()
+                sock = make_socket()  # a coroutine, not a socket
+                sock.recv(1)
+        """
+    ) == [(15, "ASL104"), (16, "ASL104")]

@@ -559,6 +559,13 @@ class SemanticModel:
         r = RETURNS.get(name)
         if r is not None:
             return r
+        func = self.functions.get(name)
+        # A sync function of this module says what it returns (``def _make_path(...) -> Path``);
+        # calling an ``async def`` gives a coroutine, whatever its annotation.
+        if type(func) is ast.FunctionDef and func.returns is not None:
+            r = self.annotation_type(func.returns, self.scope_of(func))
+            if r is not None:
+                return r
         if self.external_returns is not None:
             r = self.external_returns(name)
             if r is not None:
