@@ -351,3 +351,29 @@ def test_version_guard_through_a_constant_assigned_once():
                 asyncio.iscoroutinefunction(f)
         """
     assert [f.line for f in lint(guarded, "ASL406")] == [12]
+
+
+def test_asl402_protocol_methods_only_not_what_they_hand_on():
+    found = lint(
+        """
+        import asyncio
+        import threading
+
+        class Proto(asyncio.protocols.Protocol):
+            def data_received(self, data):
+                asyncio.get_event_loop()
+                def later():
+                    asyncio.get_event_loop()
+                threading.Thread(target=lambda: asyncio.get_event_loop()).start()
+
+            @classmethod
+            def create(cls):
+                return cls(asyncio.get_event_loop())
+
+        class Plain:
+            def data_received(self, data):
+                asyncio.get_event_loop()
+        """,
+        "ASL402",
+    )
+    assert [f.line for f in found] == [8, 9, 13, 17]

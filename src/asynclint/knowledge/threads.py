@@ -41,3 +41,11 @@ EXECUTOR_CLASSES: dict[str, str] = {
     "concurrent.futures.ThreadPoolExecutor": "threads",
     "concurrent.futures.ProcessPoolExecutor": "worker processes",
 }
+
+# Classes whose methods the event loop itself calls, in its own thread, while it runs: a
+# protocol is made by the factory the loop calls on each connection, then fed by the loop.
+LOOP_DRIVEN_BASES: frozenset[str] = frozenset(
+    f"asyncio.{module}{name}"
+    for module in ("", "protocols.")
+    for name in ("BaseProtocol", "Protocol", "BufferedProtocol", "DatagramProtocol", "SubprocessProtocol")
+)

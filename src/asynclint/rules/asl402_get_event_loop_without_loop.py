@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ast
 
+from asynclint.knowledge.threads import LOOP_DRIVEN_BASES
 from asynclint.knowledge.versions import GET_EVENT_LOOP_RAISES, GET_EVENT_LOOP_WARNS, RUNNER_ADDED, fmt
 from asynclint.rule import Example, Rule, RuleContext
 
@@ -17,7 +18,9 @@ class GetEventLoopWithoutLoop(Rule):
     in a sync `def` or `lambda`, or in a function handed to a thread. Calls that follow an
     `asyncio.set_event_loop(...)` in the same function (or at module level) are left alone:
     a loop is set there, which is what the call needs. So are calls that a `sys.version_info`
-    test (directly or through a constant) keeps on Pythons older than 3.12.
+    test (directly or through a constant) keeps on Pythons older than 3.12, and calls in the
+    methods of `asyncio.Protocol` (and the other protocol classes') subclasses: the running
+    loop makes protocols through their factory and calls their methods, so a loop is there.
 
     The message says what happens on the configured `target-version`:
 
@@ -104,6 +107,23 @@ class GetEventLoopWithoutLoop(Rule):
             """,
             title="only on Pythons before the deprecation (`sys.version_info` guards)",
         ),
+        Example(
+            """
+            import asyncio
+
+            class EchoProtocol(asyncio.Protocol):
+                def __init__(self, loop=None):
+                    self.loop = loop or asyncio.get_event_loop()
+
+                def connection_made(self, transport):
+                    self.closed = asyncio.get_event_loop().create_future()
+
+            class LineProtocol(EchoProtocol):
+                def data_received(self, data):
+                    asyncio.get_event_loop().call_soon(print, data)
+            """,
+            title="protocol classes: the running loop creates and calls them",
+        ),
     )
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
@@ -114,7 +134,19 @@ class GetEventLoopWithoutLoop(Rule):
             return
         if sem.runs_only_before(node, GET_EVENT_LOOP_WARNS):
             return  # a ``sys.version_info`` test keeps it on Pythons where it never warned
+        if self._in_loop_driven_method(node, sem):
+            return
         ctx.report(node, message_for(ctx.target_version))
+
+    @staticmethod
+    def _in_loop_driven_method(node: ast.Call, sem) -> bool:
+        """In a method of a protocol class, where the loop that calls it is running."""
+        func = sem.enclosing_function(node)
+        # A classmethod or staticmethod (an alternative constructor) can run before any loop.
+        if type(func) is not ast.FunctionDef or func.decorator_list:
+            return False
+        info = sem.enclosing_class(func)
+        return info is not None and sem.inherits_from(info.qualname, LOOP_DRIVEN_BASES)
 
     @staticmethod
     def _loop_set_before(node: ast.Call, ctx: RuleContext) -> bool:

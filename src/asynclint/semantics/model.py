@@ -596,6 +596,22 @@ class SemanticModel:
                     return found
         return None
 
+    def inherits_from(self, class_qualname: str, bases: frozenset[str], _seen=None) -> bool:
+        """Whether a class of this module has one of ``bases`` among its ancestors (followed
+        through the module's own classes; a base defined elsewhere ends the walk)."""
+        info = self.classes.get(class_qualname)
+        if info is None:
+            return False
+        _seen = _seen or set()
+        _seen.add(class_qualname)
+        for base in info.bases:
+            bq = self.qualname(base, info.scope.parent)
+            if bq is None or bq in _seen:
+                continue
+            if canonical(bq) in bases or self.inherits_from(bq, bases, _seen):
+                return True
+        return False
+
     def _bindings_type(self, bindings: list[Binding], name: str | None, depth: int) -> str | None:
         result = None
         for b in bindings:
