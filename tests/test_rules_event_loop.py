@@ -377,3 +377,15 @@ def test_asl402_protocol_methods_only_not_what_they_hand_on():
         "ASL402",
     )
     assert [f.line for f in found] == [8, 9, 13, 17]
+
+
+def test_asl402_websockets_legacy_protocols_are_protocols():
+    source = """
+        import asyncio
+        from websockets.legacy.server import WebSocketServerProtocol
+
+        class Handler(WebSocketServerProtocol):
+            def __init__(self, loop=None):
+                self.loop = loop or asyncio.get_event_loop()
+        """
+    assert lint(source, "ASL402") == []

@@ -45,7 +45,17 @@ EXECUTOR_CLASSES: dict[str, str] = {
 # Classes whose methods the event loop itself calls, in its own thread, while it runs: a
 # protocol is made by the factory the loop calls on each connection, then fed by the loop.
 LOOP_DRIVEN_BASES: frozenset[str] = frozenset(
-    f"asyncio.{module}{name}"
-    for module in ("", "protocols.")
-    for name in ("BaseProtocol", "Protocol", "BufferedProtocol", "DatagramProtocol", "SubprocessProtocol")
+    {
+        *(
+            f"asyncio.{module}{name}"
+            for module in ("", "protocols.")
+            for name in ("BaseProtocol", "Protocol", "BufferedProtocol", "DatagramProtocol", "SubprocessProtocol")
+        ),
+        # websockets' legacy (asyncio.Protocol-based) implementation, old and new import paths.
+        *(
+            f"websockets.{module}{name}"
+            for module in ("", "legacy.")
+            for name in ("server.WebSocketServerProtocol", "client.WebSocketClientProtocol", "protocol.WebSocketCommonProtocol")
+        ),
+    }
 )
