@@ -113,7 +113,7 @@ class Entry:
 
 
 class Stats:
-    __slots__ = ("hits", "hashed_hits", "misses", "written", "summary_hits", "summaries_computed")
+    __slots__ = ("hits", "hashed_hits", "misses", "written", "summary_hits", "summaries_computed", "pass2_memo_hit")
 
     def __init__(self) -> None:
         self.hits = 0  # stat unchanged
@@ -122,11 +122,12 @@ class Stats:
         self.written = False
         self.summary_hits = 0  # files not being linted whose project summary came from the cache
         self.summaries_computed = 0  # ... and those that had to be parsed for it
+        self.pass2_memo_hit = False  # the findings came whole from pass 2's memo (asynclint.memo)
 
     def __repr__(self) -> str:
         return (
             f"Stats(hits={self.hits}, hashed_hits={self.hashed_hits}, misses={self.misses}, written={self.written}, "
-            f"summary_hits={self.summary_hits}, summaries_computed={self.summaries_computed})"
+            f"summary_hits={self.summary_hits}, summaries_computed={self.summaries_computed}, pass2_memo_hit={self.pass2_memo_hit})"
         )
 
 
@@ -143,18 +144,44 @@ class Cache:
         self.index_path = directory / f"index-{self.key}.pickle"
         self.lock_path = directory / f"index-{self.key}.lock"
         self.stats = Stats()
-        self._entries: dict[str, tuple] = {}
+        self._entries_map: dict[str, tuple] = {}
         self._loaded_stamp: tuple | None = None
         self._changed: dict[str, tuple] = {}
         self._seen: set[str] = set()
         self._pfi_cache: dict[str, tuple] = {}
-        self._load()
+        self._loaded = False
+        # What pass 2 read from outside the linted files, by module name: (path, stat, content digest)
+        # of each summary it used, None for a name it found no file for. Pass 2's memo is valid
+        # only while all of it still holds (see ``asynclint.memo``).
+        self.deps: dict[str, tuple[str, tuple[int, int], bytes] | None] = {}
+        self.deps_unsure = False
 
     # ------------------------------------------------------------------ reading
     def _load(self) -> None:
+        """Read the index on first use: a run that pass 2's memo answers never needs it."""
+        if self._loaded:
+            return
+        self._loaded = True
         entries, stamp = _read_index(self.index_path)
-        self._entries = entries
+        self._entries_map = entries
         self._loaded_stamp = stamp
+
+    @property
+    def _entries(self) -> dict[str, tuple]:
+        self._load()
+        return self._entries_map
+
+    @_entries.setter
+    def _entries(self, entries: dict[str, tuple]) -> None:
+        self._entries_map = entries
+
+    def entry_for(self, path: str) -> tuple | None:
+        """(display, stamp, digest, file_key, blob) now known for ``path``, or None."""
+        key = os.path.abspath(path)
+        return self._changed.get(key) or self._entries.get(key)
+
+    def note_missing(self, module: str) -> None:
+        self.deps.setdefault(module, None)
 
     def file_key(self, path: str) -> tuple:
         """The per-file ignore patterns that match ``path`` (raw, so no rule is imported)."""
@@ -167,6 +194,7 @@ class Cache:
     def lookup(self, items: Sequence[tuple[str, str]]) -> list[Any]:
         """The cached FileResult for each (path, display) pair, or None where it must be linted."""
         out: list[Any] = [None] * len(items)
+        self._load()
         entries = self._entries
         now = time.time()
         for i, (path, display) in enumerate(items):
@@ -203,6 +231,7 @@ class Cache:
         """The project summary of a file that is not being linted (pass 2 needs what it
         defines): from the cache when its content is unchanged, else ``compute()``d and kept.
         A full entry for the same file (from a run that linted it) serves as well."""
+        self._load()
         key = os.path.abspath(path)
         skey = ("summary", key)
         self._seen.add(skey)
@@ -230,14 +259,17 @@ class Cache:
                 if k == skey and e_stamp != stamp_of(st):
                     self._changed[skey] = (e_display, stamp_of(st), e_digest, want, blob)
                 self.stats.summary_hits += 1
+                self.deps[module] = (key, fresh, e_digest)
                 return found
             if data is None:
                 with open(path, "rb") as f:
                     data = f.read()
         except Exception:  # noqa: BLE001 - unreadable file or bad entry: compute it
+            self.deps_unsure = True
             return compute()
         result = compute()
         self.stats.summaries_computed += 1
+        self.deps[module] = (key, (st.st_size, st.st_mtime_ns), digest(data))
         if result is not None:
             try:
                 blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
@@ -265,6 +297,7 @@ class Cache:
             warn_once(f"cannot write the cache in {self.directory}: {e.strerror or e}; continuing without it")
 
     def _write(self) -> None:
+        self._load()
         self.directory.mkdir(parents=True, exist_ok=True)
         _mark_directory(self.directory)
         with _Lock(self.lock_path):
@@ -316,6 +349,9 @@ class NoCache:
         self.stats.summaries_computed += 1
         return compute()
 
+    def note_missing(self, module: str) -> None:
+        pass
+
     def save(self) -> None:
         pass
 
@@ -335,6 +371,12 @@ def summary_of(path: str, display: str, module: str, is_package: bool, compute: 
     if _active is None:
         return compute()
     return _active.summary(path, display, module, is_package, compute)
+
+
+def note_missing(module: str) -> None:
+    """Pass 2 looked for ``module`` in the project and found no file for it."""
+    if _active is not None:
+        _active.note_missing(module)
 
 
 def open_cache(config: Config, project_root: Path | None) -> "Cache | NoCache":

@@ -152,7 +152,8 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
 
     bar = ProgressBar() if wanted(config.quiet) else None
     try:
-        run = lint_files(disc.files, config, project_root, progress=bar)
+        fixing = bool(config.fix or opts.get("fix_only") or opts.get("diff"))
+        run = lint_files(disc.files, config, project_root, progress=bar, findings_only=not fixing)
     finally:
         if bar is not None:
             bar.close()

@@ -294,17 +294,31 @@ def effective_jobs(config: Config, n_files: int) -> int:
     return max(1, min(jobs, n_files // 20 or 1))
 
 
-def lint_files(items: Sequence[tuple[str, str]], config: Config, project_root: Path | None = None, progress: Any = None) -> RunResult:
+def lint_files(
+    items: Sequence[tuple[str, str]], config: Config, project_root: Path | None = None, progress: Any = None, findings_only: bool = False
+) -> RunResult:
     """Lint (path, display path) pairs; the output order is deterministic whatever ``--jobs``.
 
     Files whose cached pass-1 result is still valid are not parsed; pass 2 runs on all of them.
-    ``progress(done, total)``, when given, is called as fresh files finish.
+    ``progress(done, total)``, when given, is called as fresh files finish. With
+    ``findings_only`` (the caller reads only findings and errors: no fixes, no summaries), a
+    run whose every input is unchanged takes them from pass 2's memo, and its ``files`` carry
+    only their path and errors.
     """
     import pickle
 
+    from asynclint import memo
     from asynclint.cache import lint_stamped, open_cache
 
     cache = open_cache(config, project_root)
+    if findings_only and cache.enabled and items:
+        hit = memo.load(cache, items, project_root)
+        if hit is not None:
+            memo_findings, memo_errors = hit
+            cache.stats.hits = len(items)
+            cache.stats.pass2_memo_hit = True
+            files = [FileResult(display, errors=errs) for (_path, display), errs in zip(items, memo_errors)]
+            return RunResult(files, memo_findings, [e for errs in memo_errors for e in errs], cache.stats)
     results: list[Any] = cache.lookup(items)
     todo = [i for i, r in enumerate(results) if r is None]
     jobs = effective_jobs(config, len(todo))
@@ -340,6 +354,8 @@ def lint_files(items: Sequence[tuple[str, str]], config: Config, project_root: P
     finally:
         activate(None)
     cache.save()
+    if cache.enabled:
+        memo.save(cache, items, run.files, run.findings)
     run.cache_stats = cache.stats
     return run
 

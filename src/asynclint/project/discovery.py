@@ -10,9 +10,12 @@ from __future__ import annotations
 import fnmatch
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asynclint.config import Config
-from asynclint.project.summary import ModuleSummary, summarize
+
+if TYPE_CHECKING:  # summary imports the semantics: pass 2's memo checks ``locate`` without them
+    from asynclint.project.summary import ModuleSummary
 
 
 class ModuleLoader:
@@ -28,7 +31,19 @@ class ModuleLoader:
         self.patterns = tuple(p.rstrip("/") for p in (*config.exclude, *config.extend_exclude))
 
     def __call__(self, module: str) -> ModuleSummary | None:
-        from asynclint.cache import summary_of
+        from asynclint.cache import note_missing, summary_of
+
+        found = self.locate(module)
+        if found is None:
+            note_missing(module)  # a file created later under this name must invalidate pass 2's memo
+            return None
+        path, is_package = found
+        shown = display_path(str(path), self.root)
+        spath = str(path)
+        return summary_of(spath, shown, module, is_package, lambda: summarize_file(spath, shown, module, is_package, self.config))
+
+    def locate(self, module: str) -> tuple[Path, bool] | None:
+        """The file of ``module`` under the root and whether it is a package, or None."""
         from asynclint.engine import module_name_for
 
         parts = module.split(".")
@@ -42,9 +57,7 @@ class ModuleLoader:
                 name, is_package = module_name_for(path, self.root)
                 if name != module:
                     continue
-                shown = display_path(str(path), self.root)
-                spath = str(path)
-                return summary_of(spath, shown, name, is_package, lambda: summarize_file(spath, shown, name, is_package, self.config))
+                return path, is_package
         return None
 
     def _excluded(self, path: Path) -> bool:
@@ -57,6 +70,7 @@ class ModuleLoader:
 
 
 def summarize_file(path: str, display: str, module: str, is_package: bool, config: Config) -> ModuleSummary | None:
+    from asynclint.project.summary import summarize
     from asynclint.rule import FileInfo
     from asynclint.semantics import SemanticModel
     from asynclint.source import CannotAnalyse, decode, parse, split_lines
