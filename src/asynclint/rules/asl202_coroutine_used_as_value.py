@@ -7,16 +7,24 @@ from asynclint.project.index import EMPTY, Value
 from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
 from asynclint.rules.asl201_coroutine_not_awaited import coroutine_head
 from asynclint.semantics.refs import is_outside_project, value_ref
-from asynclint.semantics.usage import COMPARE, DISCARD, FORMAT, ITERATE, TRUTH, assigned_name, never_handed_on, value_use
-
-UNUSED = "unused"
+from asynclint.semantics.flow import (
+    COMPARED,
+    DISCARDED,
+    FORMATTED,
+    ITERATED,
+    TESTED,
+    UNUSED,
+    assigned_name,
+    never_handed_on,
+    plain_value_use,
+)
 
 _WHAT = {
-    TRUTH: "testing the coroutine object is always true and never runs it",
-    COMPARE: "comparing the coroutine object never runs it",
-    FORMAT: "this formats the coroutine object, not its result, and never runs it",
-    ITERATE: "iterating over the coroutine object raises TypeError",
-    DISCARD: "`_ = ...` throws the coroutine away, so it never runs",
+    TESTED: "testing the coroutine object is always true and never runs it",
+    COMPARED: "comparing the coroutine object never runs it",
+    FORMATTED: "this formats the coroutine object, not its result, and never runs it",
+    ITERATED: "iterating over the coroutine object raises TypeError",
+    DISCARDED: "`_ = ...` throws the coroutine away, so it never runs",
 }
 
 
@@ -131,7 +139,7 @@ class CoroutineUsedAsValue(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
         sem = ctx.sem
-        use = value_use(sem, node)
+        use = plain_value_use(sem, node)
         target = None
         if use is None:
             target = assigned_name(sem, node)

@@ -1,8 +1,11 @@
 """Questions about where a value goes and how control leaves a block, shared by several rules.
 
 * :func:`usage_of` -- what happens to the value of an expression: dropped, awaited, returned,
-  stored, passed on ... (ASL201-ASL203, ASL303 and anything else that cares whether a task,
+  stored, passed on ... (ASL203, ASL303 and anything else that cares whether a task,
   coroutine or result is kept).
+* :func:`plain_value_use` -- the narrower question of ASL202: is the value, right where it
+  stands, consumed as a plain value (tested, compared, formatted, iterated, ``_ = ...``)?
+  Both answer in the same vocabulary and share :func:`_plain_use_at`.
 * :func:`exits` / :func:`always_raises` -- the ways a block of statements can be left
   (ASL301: does an ``except`` handler always re-raise?).
 * :func:`exception_names` -- the qualified classes an ``except`` clause catches, through
@@ -45,6 +48,13 @@ _RANK_OF = {u: i for i, u in enumerate(_RANK)}
 # ``x.append(value)`` and friends keep the value alive in the collection ``x``.
 COLLECTION_ADDERS = frozenset(
     {"append", "add", "extend", "insert", "appendleft", "extendleft", "put", "put_nowait", "setdefault", "update", "push", "register"}
+)
+
+# Calls that turn their arguments into text: a coroutine passed to one is formatted, not run.
+_LOG_METHODS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
+FORMAT_CALLS = frozenset(
+    {"builtins.str", "builtins.repr", "builtins.format", "builtins.print", "builtins.ascii"}
+    | {f"{owner}.{m}" for owner in ("logging", "logging.Logger", "logging.LoggerAdapter") for m in _LOG_METHODS}
 )
 
 _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Starred)
@@ -91,11 +101,7 @@ def usage_of(sem, expr: ast.AST, follow: bool = True, _depth: int = 0) -> str:
                 child, parent = parent, sem.parent(parent)
                 continue
             return OTHER  # the key of a dict comprehension, or a condition
-        if tp is ast.comprehension:
-            return ITERATED if child is parent.iter else TESTED
-        if tp is ast.IfExp:
-            if child is parent.test:
-                return TESTED
+        if tp is ast.IfExp and child is not parent.test:
             child, parent = parent, sem.parent(parent)
             continue
         if tp is ast.NamedExpr:
@@ -122,20 +128,64 @@ def usage_of(sem, expr: ast.AST, follow: bool = True, _depth: int = 0) -> str:
             return ARGUMENT
         if tp is ast.Attribute:
             return ATTRIBUTE
-        if tp is ast.If or tp is ast.While or tp is ast.Assert:
-            return TESTED if child is parent.test else OTHER
-        if tp is ast.BoolOp or (tp is ast.UnaryOp and isinstance(parent.op, ast.Not)):
-            return TESTED
-        if tp is ast.Compare:
-            return COMPARED
-        if tp is ast.For or tp is ast.AsyncFor:
-            return ITERATED if child is parent.iter else OTHER
+        if tp is ast.BoolOp:
+            return TESTED  # any operand: the value may escape, but it is tested first
         if tp is ast.withitem:
             return CONTEXT
-        if tp is ast.FormattedValue:
-            return FORMATTED
-        return OTHER
+        return _plain_use_at(parent, child) or OTHER
     return OTHER
+
+
+def _plain_use_at(parent: ast.AST, child: ast.AST) -> str | None:
+    """The plain-value use the node ``parent`` makes of its direct child ``child``: a truth
+    test, comparison, iteration or formatting; None when it makes none of those."""
+    tp = type(parent)
+    if tp is ast.If or tp is ast.While or tp is ast.IfExp or tp is ast.Assert:
+        return TESTED if child is parent.test else None
+    if tp is ast.UnaryOp:
+        return TESTED if isinstance(parent.op, ast.Not) else None
+    if tp is ast.comprehension:
+        if child is parent.iter:
+            return ITERATED
+        return TESTED if child in parent.ifs else None
+    if tp is ast.For or tp is ast.AsyncFor:
+        return ITERATED if child is parent.iter else None
+    if tp is ast.Compare:
+        return COMPARED
+    if tp is ast.FormattedValue:
+        return FORMATTED if child is parent.value else None
+    return None
+
+
+def plain_value_use(sem, expr: ast.AST) -> str | None:
+    """How ``expr``'s value is consumed where it stands when that use treats it as a plain
+    value: ``tested`` (also ``bool(...)``), ``compared``, ``formatted`` (f-strings, ``str()``,
+    ``print()``, ``logging``), ``iterated`` (plain ``for``) or ``discarded`` (``_ = ...``).
+    None for every other use (awaited, returned, stored, passed to a call, put in a
+    container, ...): unlike :func:`usage_of`, nothing is followed upwards, except the last
+    operand of ``and``/``or``, whose value is the expression's."""
+    parent = sem.parent(expr)
+    tp = type(parent)
+    if tp is ast.BoolOp:
+        if expr is not parent.values[-1] or plain_value_use(sem, parent) == TESTED:
+            return TESTED
+        return None
+    if tp is ast.AsyncFor:
+        return None  # ASL202 has only ever judged plain ``for``; kept so when the helpers merged
+    if tp is ast.keyword:  # a keyword of a call, or of a class definition (metaclass=...)
+        parent = sem.parent(parent)
+        tp = type(parent)
+    if tp is ast.Call:
+        if expr is parent.func:
+            return None
+        name = sem.call_name(parent)
+        if name in FORMAT_CALLS:
+            return FORMATTED
+        return TESTED if name == "builtins.bool" else None
+    if tp is ast.Assign:
+        targets = parent.targets
+        return DISCARDED if len(targets) == 1 and type(targets[0]) is ast.Name and targets[0].id == "_" else None
+    return _plain_use_at(parent, expr)
 
 
 def _assigned(sem, targets: list[ast.AST], follow: bool, depth: int) -> str:
@@ -181,6 +231,37 @@ def _declared_nonlocal(func: ast.AST, name: str) -> bool:
             continue
         stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+def assigned_name(sem, node: ast.AST) -> ast.Name | None:
+    """The target of ``name = node`` (or ``name: T = node``) when that is a plain local
+    variable of a function (not ``_``, not declared ``global``)."""
+    p = sem.parent(node)
+    if type(p) is ast.Assign and len(p.targets) == 1 and p.value is node:
+        target = p.targets[0]
+    elif type(p) is ast.AnnAssign and p.value is node and p.simple:
+        target = p.target
+    else:
+        return None
+    if type(target) is not ast.Name or target.id == "_":
+        return None
+    scope = sem.scope_of(target)
+    if scope.kind != "function" or target.id in scope.globals:
+        return None
+    return target
+
+
+def never_handed_on(sem, target: ast.Name) -> bool:
+    """True when no read of the local variable bound at ``target`` hands its value on: every
+    read (if any) is a plain-value use (:func:`plain_value_use`). Conservative: a name that
+    is declared ``nonlocal`` anywhere in the module may be rebound elsewhere, so it counts as
+    handed on, and so does a target the scope does not know as a binding."""
+    name = target.id
+    if any(name in n.names for n in sem.nodes(ast.Nonlocal)):
+        return False
+    if not any(b.node is target for b in sem.scope_of(target).bindings.get(name) or ()):
+        return False
+    return all(plain_value_use(sem, read) is not None for read in name_reads(sem, target))
 
 
 def name_reads(sem, target: ast.Name) -> Iterator[ast.Name]:
