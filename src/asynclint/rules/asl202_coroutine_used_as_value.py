@@ -6,7 +6,6 @@ from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.project.index import EMPTY, Value
 from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
 from asynclint.rules.asl201_coroutine_not_awaited import coroutine_head
-from asynclint.semantics.refs import is_outside_project, value_ref
 from asynclint.semantics.flow import (
     COMPARED,
     DISCARDED,
@@ -18,6 +17,7 @@ from asynclint.semantics.flow import (
     never_handed_on,
     plain_value_use,
 )
+from asynclint.semantics.refs import is_outside_project, value_ref
 
 _WHAT = {
     TESTED: "testing the coroutine object is always true and never runs it",

@@ -2,9 +2,15 @@ from __future__ import annotations
 
 import ast
 
-from asynclint.knowledge.types import canonical
-from asynclint.knowledge.versions import POLICY, POLICY_APIS, RUN_LOOP_FACTORY_ADDED, RUNNER_ADDED, fmt
+from asynclint.knowledge.versions import (
+    POLICY,
+    POLICY_APIS,
+    RUN_LOOP_FACTORY_ADDED,
+    RUNNER_ADDED,
+    fmt,
+)
 from asynclint.rule import Example, Rule, RuleContext
+from asynclint.semantics.api import api_read
 
 
 class EventLoopPolicyDeprecated(Rule):
@@ -97,25 +103,17 @@ class EventLoopPolicyDeprecated(Rule):
     def begin(self, ctx: RuleContext) -> None:
         self._active = ctx.sem.mentions("olicy")  # Policy, policy
 
-    def visit_Attribute(self, node: ast.Attribute, ctx: RuleContext) -> None:
+    def visit_Attribute(self, node: ast.Attribute | ast.Name, ctx: RuleContext) -> None:
         if not self._active:
             return
-        self._check(node, ctx)
-
-    def visit_Name(self, node: ast.Name, ctx: RuleContext) -> None:
-        if not self._active:
-            return
-        self._check(node, ctx)
-
-    def _check(self, node: ast.expr, ctx: RuleContext) -> None:
-        if type(node.ctx) is not ast.Load:
-            return
-        q = ctx.sem.qualname(node)
-        if q is None or canonical(q) not in POLICY_APIS:
+        api = api_read(ctx.sem, node)
+        if api not in POLICY_APIS:
             return
         if ctx.sem.runs_only_before(node, POLICY.deprecated):
             return
-        ctx.report(node, message_for(canonical(q), ctx.target_version))
+        ctx.report(node, message_for(api, ctx.target_version))
+
+    visit_Name = visit_Attribute
 
 
 def message_for(api: str, target: tuple[int, int]) -> str:

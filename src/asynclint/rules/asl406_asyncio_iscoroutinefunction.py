@@ -3,9 +3,13 @@ from __future__ import annotations
 import ast
 
 from asynclint.finding import Fix
-from asynclint.knowledge.types import canonical
-from asynclint.knowledge.versions import INSPECT_MARKCOROUTINEFUNCTION_ADDED, ISCOROUTINEFUNCTION, fmt
+from asynclint.knowledge.versions import (
+    INSPECT_MARKCOROUTINEFUNCTION_ADDED,
+    ISCOROUTINEFUNCTION,
+    fmt,
+)
 from asynclint.rule import Example, Rule, RuleContext
+from asynclint.semantics.api import api_read, imported_apis
 
 _API = "asyncio.iscoroutinefunction"
 
@@ -133,12 +137,7 @@ class AsyncioIscoroutinefunction(Rule):
         self._active = ctx.sem.mentions("iscoroutinefunction")
 
     def visit_Attribute(self, node: ast.Attribute, ctx: RuleContext) -> None:
-        if not self._active:
-            return
-        if type(node.ctx) is not ast.Load:
-            return
-        q = ctx.sem.qualname(node)
-        if q is None or canonical(q) != _API:
+        if not self._active or api_read(ctx.sem, node) != _API:
             return
         if ctx.sem.runs_only_before(node, ISCOROUTINEFUNCTION.deprecated):
             return
@@ -151,9 +150,8 @@ class AsyncioIscoroutinefunction(Rule):
     def visit_ImportFrom(self, node: ast.ImportFrom, ctx: RuleContext) -> None:
         if not self._active:
             return
-        base = ctx.sem.resolve_relative(node.module, node.level)
-        for alias in node.names:
-            if canonical(f"{base}.{alias.name}") != _API:
+        for alias, api in imported_apis(ctx.sem, node):
+            if api != _API:
                 continue
             if ctx.sem.runs_only_before(node, ISCOROUTINEFUNCTION.deprecated):
                 continue

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import ast
 
-from asynclint.knowledge.types import canonical
 from asynclint.knowledge.versions import ASYNCIO_COROUTINE_DECORATOR, fmt
 from asynclint.rule import Example, Rule, RuleContext
+from asynclint.semantics.api import api_read
 
 _API = "asyncio.coroutine"
 
@@ -74,21 +74,8 @@ class GeneratorCoroutine(Rule):
     def begin(self, ctx: RuleContext) -> None:
         self._active = ctx.sem.mentions("coroutine")
 
-    def visit_Attribute(self, node: ast.Attribute, ctx: RuleContext) -> None:
-        if not self._active:
-            return
-        self._check(node, ctx)
-
-    def visit_Name(self, node: ast.Name, ctx: RuleContext) -> None:
-        if not self._active:
-            return
-        self._check(node, ctx)
-
-    def _check(self, node: ast.expr, ctx: RuleContext) -> None:
-        if type(node.ctx) is not ast.Load:
-            return
-        q = ctx.sem.qualname(node)
-        if q is None or canonical(q) != _API:
+    def visit_Attribute(self, node: ast.Attribute | ast.Name, ctx: RuleContext) -> None:
+        if not self._active or api_read(ctx.sem, node) != _API:
             return
         life = ASYNCIO_COROUTINE_DECORATOR
         if ctx.target_version >= life.removed:
@@ -96,3 +83,5 @@ class GeneratorCoroutine(Rule):
         else:
             status = f"is deprecated since Python {fmt(life.deprecated)} and removed in {fmt(life.removed)}"
         ctx.report(node, f"`@asyncio.coroutine` {status}; use `async def` and `await`")
+
+    visit_Name = visit_Attribute

@@ -7,6 +7,7 @@ from asynclint.finding import Fix
 from asynclint.knowledge.types import canonical
 from asynclint.knowledge.versions import TIMEOUT_ERROR_IS_BUILTIN, fmt
 from asynclint.rule import Example, Rule, RuleContext
+from asynclint.semantics.api import api_read, imported_apis
 
 _API = "asyncio.TimeoutError"
 _BUILTIN = "TimeoutError"
@@ -157,11 +158,8 @@ class AsyncioTimeoutErrorAlias(Rule):
     def visit_Attribute(self, node: ast.Attribute, ctx: RuleContext) -> None:
         if not self._active:
             return
-        if ctx.target_version < TIMEOUT_ERROR_IS_BUILTIN or type(node.ctx) is not ast.Load:
-            return
         sem = ctx.sem
-        q = sem.qualname(node)
-        if q is None or canonical(q) != _API:
+        if ctx.target_version < TIMEOUT_ERROR_IS_BUILTIN or api_read(sem, node) != _API:
             return
         if sem.runs_only_before(node, TIMEOUT_ERROR_IS_BUILTIN):
             return  # there it is still a class of its own
@@ -176,9 +174,8 @@ class AsyncioTimeoutErrorAlias(Rule):
         if ctx.target_version < TIMEOUT_ERROR_IS_BUILTIN:
             return
         sem = ctx.sem
-        base = sem.resolve_relative(node.module, node.level)
-        for alias in node.names:
-            if canonical(f"{base}.{alias.name}") != _API:
+        for alias, api in imported_apis(sem, node):
+            if api != _API:
                 continue
             if sem.runs_only_before(node, TIMEOUT_ERROR_IS_BUILTIN):
                 continue
