@@ -49,6 +49,10 @@ class CancellationSwallowed(Rule):
     cancellation altogether, catch `Exception` instead of `BaseException` or a bare
     `except:`. If swallowing one cancellation is really meant, call `task.uncancel()` and
     document why.
+
+    Waiting for a child task after cancelling it is not flagged: `task.cancel()` followed,
+    in the same function, by `await task` inside `except CancelledError` or
+    `contextlib.suppress(CancelledError)` expects the child's `CancelledError`.
     """
     bad = (
         Example(
@@ -107,6 +111,23 @@ class CancellationSwallowed(Rule):
                         continue
             """,
             title="bare except ending in continue",
+        ),
+        Example(
+            """
+            import asyncio
+            import contextlib
+
+            async def stop(self, other):
+                self._task.cancel()
+                try:
+                    await other  # not the task cancelled above
+                except asyncio.CancelledError:  # expect: ASL301
+                    pass
+                with contextlib.suppress(asyncio.CancelledError):  # expect: ASL301
+                    await self._task
+                    await other
+            """,
+            title="awaiting something that was not cancelled",
         ),
     )
     good = (
@@ -171,6 +192,25 @@ class CancellationSwallowed(Rule):
             """,
             title="sync code, nothing to cancel in the try, nested sync def",
         ),
+        Example(
+            """
+            import asyncio
+            import contextlib
+
+            async def stop(self):
+                self._task.cancel()
+                try:
+                    await self._task
+                except asyncio.CancelledError:
+                    pass  # the child's cancellation, which we asked for
+
+            async def shutdown(worker):
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            """,
+            title="waiting for a task this code cancelled",
+        ),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: RuleContext) -> None:
@@ -183,6 +223,8 @@ class CancellationSwallowed(Rule):
             if not contains_await_point(sem.parent(node).body):
                 return
         if always_raises(sem, node.body, cancellation_truth(sem, node)):
+            return
+        if what == "CancelledError" and _awaits_a_task_it_cancelled(sem, sem.parent(node).body, node):
             return
         shown = {"except:": "bare `except:`", "BaseException": "`except BaseException`", "CancelledError": "`except CancelledError`"}[what]
         instead = "end the handler with `raise`" if what == "CancelledError" else "end the handler with `raise`, or catch `Exception` instead"
@@ -201,8 +243,41 @@ class CancellationSwallowed(Rule):
             names |= exception_names(sem, arg)
         if not names & {CANCELLED_ERROR, BASE_EXCEPTION} or not sem.in_async_context(node):
             return
+        with_stmt = _with_of(sem, node)
+        if CANCELLED_ERROR in names and with_stmt is not None and _awaits_a_task_it_cancelled(sem, with_stmt.body, node):
+            return
         ctx.report(
             node,
             "`contextlib.suppress()` of `CancelledError` swallows this task's cancellation; "
             "catch it, clean up and re-raise instead",
         )
+
+
+def _with_of(sem, call: ast.Call) -> ast.With | None:
+    parent = sem.parent(call)
+    if type(parent) is ast.withitem:
+        parent = sem.parent(parent)
+    return parent if type(parent) is ast.With else None
+
+
+def _awaits_a_task_it_cancelled(sem, body: list[ast.stmt], anchor: ast.AST) -> bool:
+    """``task.cancel()`` then ``await task`` inside ``except CancelledError``/``suppress``:
+    the idiom for waiting until a child task has finished cancelling. The CancelledError
+    expected there is the child's, so this is not the task swallowing its own."""
+    awaited = []
+    for stmt in body:
+        value = stmt.value if type(stmt) in (ast.Expr, ast.Assign, ast.AnnAssign) else None
+        if type(value) is not ast.Await or type(value.value) not in (ast.Name, ast.Attribute):
+            return False
+        awaited.append(ast.dump(value.value))
+    if not awaited:
+        return False
+    func = sem.enclosing_function(anchor)
+    if func is None:
+        return False
+    cancelled = {
+        ast.dump(n.func.value)
+        for n in ast.walk(func)
+        if type(n) is ast.Call and type(n.func) is ast.Attribute and n.func.attr == "cancel" and not n.args and n.lineno <= anchor.lineno
+    }
+    return all(a in cancelled for a in awaited)
