@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 
 from asynclint.rule import Example, Rule, RuleContext
-from asynclint.semantics.flow import ATTRIBUTE, DISCARDED, UNUSED, usage_of
+from asynclint.semantics.flow import ATTRIBUTE, DISCARDED, DROPPED, UNUSED, usage_of
 
 TASK_FACTORIES = frozenset(
     {
@@ -13,7 +13,6 @@ TASK_FACTORIES = frozenset(
         "asyncio.BaseEventLoop.create_task",
     }
 )
-_DROPPED = (DISCARDED, UNUSED)
 
 
 class TaskNotStored(Rule):
@@ -133,10 +132,10 @@ class TaskNotStored(Rule):
         if usage == ATTRIBUTE:
             attr = sem.parent(node)
             chained = sem.parent(attr)
-            if type(chained) is not ast.Call or chained.func is not attr or usage_of(sem, chained) not in _DROPPED:
+            if type(chained) is not ast.Call or chained.func is not attr or usage_of(sem, chained) not in DROPPED:
                 return
             usage = DISCARDED
-        if usage not in _DROPPED:
+        if usage not in DROPPED:
             return
         what = name.rsplit(".", 1)[-1]
         where = "the name it is bound to is never used" if usage == UNUSED else "its result is dropped"

@@ -3,9 +3,7 @@ from __future__ import annotations
 import ast
 
 from asynclint.rule import Example, Rule, RuleContext
-from asynclint.semantics.flow import AWAITED, DISCARDED, UNUSED, usage_of
-
-_DROPPED = (DISCARDED, UNUSED)
+from asynclint.semantics.flow import AWAITED, DROPPED, usage_of
 
 
 class GatherExceptionsDropped(Rule):
@@ -83,7 +81,7 @@ class GatherExceptionsDropped(Rule):
         usage = usage_of(sem, node)
         if usage == AWAITED:
             usage = usage_of(sem, sem.parent(node))
-        if usage in _DROPPED:
+        if usage in DROPPED:
             ctx.report(
                 node,
                 "`gather(..., return_exceptions=True)` returns the exceptions as results, and "

@@ -45,6 +45,9 @@ OTHER = "other"
 _RANK = (AWAITED, RETURNED, YIELDED, STORED, ARGUMENT, ATTRIBUTE, ITERATED, CONTEXT, TESTED, COMPARED, FORMATTED, OTHER, DISCARDED, UNUSED)
 _RANK_OF = {u: i for i, u in enumerate(_RANK)}
 
+# What ASL203 and ASL303 call a dropped value: nothing keeps or reads it.
+DROPPED = frozenset({DISCARDED, UNUSED})
+
 # ``x.append(value)`` and friends keep the value alive in the collection ``x``.
 COLLECTION_ADDERS = frozenset(
     {"append", "add", "extend", "insert", "appendleft", "extendleft", "put", "put_nowait", "setdefault", "update", "push", "register"}
@@ -221,16 +224,19 @@ def _name_usage(sem, target: ast.Name, depth: int) -> str:
 
 
 def _declared_nonlocal(func: ast.AST, name: str) -> bool:
-    stack = list(getattr(func, "body", ()))
+    return any(type(n) is ast.Nonlocal and name in n.names for n in own_nodes(func))
+
+
+def own_nodes(func: ast.AST) -> Iterator[ast.AST]:
+    """Every node of a function's own body (a lambda's expression included). Nested defs,
+    lambdas and classes are yielded but not entered: their bodies are not this function's."""
+    body = func.body
+    stack = list(body) if type(body) is list else [body]
     while stack:
         node = stack.pop()
-        t = type(node)
-        if t is ast.Nonlocal and name in node.names:
-            return True
-        if t in _SCOPES:
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return False
+        yield node
+        if type(node) not in _SCOPES:
+            stack.extend(ast.iter_child_nodes(node))
 
 
 def assigned_name(sem, node: ast.AST) -> ast.Name | None:
@@ -608,16 +614,7 @@ def local_coroutine_call(sem, call: ast.AST) -> str | None:
 
 def is_generator(func: ast.AST) -> bool:
     """Whether the function's own body yields (nested defs and lambdas do not count)."""
-    stack = list(func.body)
-    while stack:
-        node = stack.pop()
-        t = type(node)
-        if t is ast.Yield or t is ast.YieldFrom:
-            return True
-        if t in _SCOPES:
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return False
+    return any(type(n) is ast.Yield or type(n) is ast.YieldFrom for n in own_nodes(func))
 
 
 def dotted_name(expr: ast.AST) -> str | None:
