@@ -123,6 +123,8 @@ def _write(cache: Any, path: Path, payload: tuple) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".pass2-", suffix=".tmp", dir=cache.directory)
         try:
             with os.fdopen(fd, "wb") as f:
+                if hasattr(os, "fchmod"):
+                    os.fchmod(f.fileno(), 0o644)  # as the index: mkstemp's 0600 would lock out a shared checkout
                 f.write(data)
             os.replace(tmp, path)
         except BaseException:
