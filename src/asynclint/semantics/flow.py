@@ -279,11 +279,24 @@ def name_reads(sem, target: ast.Name) -> Iterator[ast.Name]:
     bindings = scope.bindings.get(target.id) or []
     if not any(b.node is target for b in bindings):
         return
-    for node in ast.walk(scope.node):
-        if type(node) is ast.Name and node.id == target.id and type(node.ctx) is ast.Load and node is not target:
-            found = sem.lookup(node.id, sem.scope_of(node))
-            if found is bindings:
-                yield node
+    # Only names inside the binding's scope can resolve to its bindings, so filtering every
+    # read of the identifier by ``lookup`` is the same set as walking the scope, without
+    # walking the function again for each assignment in it (quadratic; ASL202 asks per call).
+    for node in _name_loads(sem).get(target.id, ()):
+        if node is not target and sem.lookup(node.id, sem.scope_of(node)) is bindings:
+            yield node
+
+
+def _name_loads(sem) -> dict[str, list[ast.Name]]:
+    """Every ``Name`` read in the module, by identifier; built once per model."""
+    loads = getattr(sem, "_asl_name_loads", None)
+    if loads is None:
+        loads = {}
+        for node in sem.nodes(ast.Name):
+            if type(node.ctx) is ast.Load:
+                loads.setdefault(node.id, []).append(node)
+        sem._asl_name_loads = loads
+    return loads
 
 
 # ---------------------------------------------------------------------------- control flow
