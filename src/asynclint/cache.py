@@ -20,12 +20,12 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from asynclint import __version__
+from asynclint.atomic import replace_atomically
 from asynclint.config import Config, cache_dir_default
 
 FORMAT = 1
@@ -313,18 +313,7 @@ class Cache:
                 if not os.path.exists(k[1] if isinstance(k, tuple) else k):
                     del merged[k]
             data = pickle.dumps((FORMAT, merged), protocol=pickle.HIGHEST_PROTOCOL)
-            fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=self.directory)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    os.fchmod(f.fileno(), 0o644) if hasattr(os, "fchmod") else None
-                    f.write(data)
-                os.replace(tmp, self.index_path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            replace_atomically(self.index_path, data, prefix=".index-")
             self._entries = merged
             self._loaded_stamp = _file_stamp(self.index_path)
             self._changed = {}

@@ -18,7 +18,6 @@ import io
 import os
 import re
 import stat
-import tempfile
 import tokenize
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
+from asynclint.atomic import replace_atomically
 from asynclint.finding import Edit, FileError, Finding
 from asynclint.source import split_lines
 from asynclint.suppression import parse_suppressions
@@ -431,25 +431,7 @@ def write_atomic(path: str, data: bytes) -> None:
     target = os.path.realpath(path)
     st = os.stat(target)
     mode = stat.S_IMODE(st.st_mode)
-    fd, tmp = tempfile.mkstemp(prefix=".asynclint-", suffix=".tmp", dir=os.path.dirname(target) or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        if hasattr(os, "chown"):
-            try:
-                os.chown(tmp, st.st_uid, st.st_gid)
-            except OSError:
-                pass  # only root may give a file away; the file is then ours
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    replace_atomically(target, data, mode=mode, owner=(st.st_uid, st.st_gid), fsync=True)
 
 
 def unified_diff(display: str, before: str, after: str) -> str:

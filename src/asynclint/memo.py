@@ -24,11 +24,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Sequence
 
+from asynclint.atomic import replace_atomically
 from asynclint.cache import digest, stamp_of
 
 FORMAT = 1
@@ -120,19 +120,7 @@ def _write(cache: Any, path: Path, payload: tuple) -> None:
     try:
         data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         cache.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".pass2-", suffix=".tmp", dir=cache.directory)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                if hasattr(os, "fchmod"):
-                    os.fchmod(f.fileno(), 0o644)  # as the index: mkstemp's 0600 would lock out a shared checkout
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        replace_atomically(path, data, prefix=".pass2-")
         _prune(cache.directory, path)
     except Exception:  # noqa: BLE001 - the memo is an optimisation; the index warns about writes
         pass
