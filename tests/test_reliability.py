@@ -271,6 +271,7 @@ def test_random_bytes_never_raise():
     check()
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
 def test_random_valid_modules_never_raise():
     pytest.importorskip("hypothesis")
     from hypothesis import HealthCheck, given, settings
@@ -300,7 +301,9 @@ def test_random_valid_modules_never_raise():
     @given(modules)
     def check(source):
         try:
-            compile(source, "fuzz.py", "exec", flags=ast.PyCF_ONLY_AST)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                compile(source, "fuzz.py", "exec", flags=ast.PyCF_ONLY_AST)
         except (SyntaxError, ValueError):
             pass
         _engine_never_raises(source)
