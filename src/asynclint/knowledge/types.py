@@ -144,6 +144,8 @@ CLASSES: frozenset[str] = frozenset(
         "asyncio.Future",
         "asyncio.AbstractEventLoop",  # what the concrete loop classes fold to (ALIASES)
         "motor.motor_asyncio.AsyncIOMotorClient",
+        "contextlib.ExitStack",
+        "contextlib.AsyncExitStack",
     }
 )
 

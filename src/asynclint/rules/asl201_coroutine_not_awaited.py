@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 
 from asynclint.finding import Fix
+from asynclint.knowledge.callbacks import ADVICE, CALLBACK_API_NAMES, PARTIALS, SYNC_CALLBACKS
 from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.project.index import EMPTY, Value
 from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
@@ -19,7 +20,7 @@ def coroutine_head(v: Value) -> str:
 class CoroutineNotAwaited(Rule):
     code = "ASL201"
     name = "coroutine-not-awaited"
-    summary = "A coroutine function is called and its coroutine is thrown away, so it never runs"
+    summary = "A coroutine function is called, or passed as a sync callback, and its coroutine is thrown away, so it never runs"
     fix = "unsafe"
     fix_note = "Adds `await`, only when the call is in async context. Unsafe: the call now runs, and the code after it waits for it."
     related = ("ASL202", "ASL203")
@@ -35,15 +36,33 @@ class CoroutineNotAwaited(Rule):
     aiohttp, asyncpg, aiofiles, httpx, redis.asyncio and motor. A callee that cannot be
     resolved is never assumed to be a coroutine function.
 
+    It also flags a coroutine function passed (not called) where an API will call it
+    synchronously and drop what it returns: the event loop's `call_soon()`,
+    `call_soon_threadsafe()`, `call_later()`, `call_at()`, `add_signal_handler()`,
+    `add_reader()` and `add_writer()`; `add_done_callback()` of a task or future;
+    `loop.run_in_executor()`, `asyncio.to_thread()`, `Executor.submit()`,
+    `threading.Thread(target=...)` and `threading.Timer()`; `atexit.register()`,
+    `signal.signal()`, `weakref.finalize()` and `ExitStack.callback()`/`AsyncExitStack.callback()`
+    (not `AsyncExitStack.push_async_callback()`, which awaits it). The callback may be a
+    function or method (`handler`, `self.on_done`, `session.close`), a
+    `functools.partial()` of one, or a lambda whose body calls one (`lambda: self.close()`),
+    resolved project-wide like the calls above. This form has no fix.
+
     ## Why is this bad?
     Calling a coroutine function only creates a coroutine object; nothing in its body runs
     until it is awaited or scheduled. The statement silently does nothing, and Python only
     says `RuntimeWarning: coroutine '...' was never awaited` when the object is
-    garbage-collected, if anyone sees the warning at all.
+    garbage-collected, if anyone sees the warning at all. A coroutine function given as a
+    callback fails the same way each time it is called back (asyncio refuses some outright:
+    `add_signal_handler()` always, `call_soon()`, `call_soon_threadsafe()`, `call_later()`,
+    `call_at()` and `run_in_executor()` in debug mode, with `TypeError: coroutines cannot be used with ...`).
 
     ## Instead
     `await save(user)`, or, to run it concurrently, keep a reference to
-    `asyncio.create_task(save(user))` (or use a `TaskGroup`).
+    `asyncio.create_task(save(user))` (or use a `TaskGroup`). For a callback, pass a sync
+    function that schedules the coroutine (`lambda t: tasks.add(asyncio.create_task(on_done(t)))`),
+    use `AsyncExitStack.push_async_callback()`, or, instead of handing it to a thread, await it
+    directly (from another thread: `asyncio.run_coroutine_threadsafe(coro, loop)`).
     """
     bad = (
         Example(
@@ -118,6 +137,72 @@ class CoroutineNotAwaited(Rule):
             """,
             unsafe=True,
         ),
+        Example(
+            """
+            import asyncio
+            from functools import partial
+
+            async def notify(event):
+                ...
+
+            class Worker:
+                async def on_done(self, task):
+                    ...
+
+                async def close(self):
+                    ...
+
+                def start(self, job):
+                    loop = asyncio.get_running_loop()
+                    self.task = asyncio.create_task(job())
+                    self.task.add_done_callback(self.on_done)  # expect: ASL201
+                    loop.call_later(5, partial(notify, "late"))  # expect: ASL201
+                    loop.call_soon(lambda: self.close())  # expect: ASL201
+            """,
+            title="callbacks: a method, a partial, a lambda",
+        ),
+        Example(
+            """
+            import atexit
+            import asyncio
+            import threading
+
+            from app import hooks
+            from app.hooks import cleanup
+
+            async def main():
+                atexit.register(cleanup)  # expect: ASL201
+                threading.Thread(target=hooks.refresh, daemon=True).start()  # expect: ASL201
+                await asyncio.to_thread(hooks.refresh)  # expect: ASL201
+            """,
+            title="callbacks defined in another module",
+            files={
+                "app/__init__.py": "",
+                "app/hooks.py": """
+                async def cleanup():
+                    ...
+
+                async def refresh():
+                    ...
+                """,
+            },
+        ),
+        Example(
+            """
+            import asyncio
+            import contextlib
+
+            import aiohttp
+
+            async def main():
+                loop = asyncio.get_running_loop()
+                session = aiohttp.ClientSession()
+                loop.call_soon(session.close)  # expect: ASL201
+                with contextlib.ExitStack() as stack:
+                    stack.callback(session.close)  # expect: ASL201
+            """,
+            title="library coroutine methods as callbacks",
+        ),
     )
     good = (
         Example(
@@ -145,6 +230,35 @@ class CoroutineNotAwaited(Rule):
                 """,
             },
         ),
+        Example(
+            """
+            import asyncio
+            import contextlib
+            from functools import partial
+
+            async def fetch(url):
+                ...
+
+            def log(task):
+                ...
+
+            async def main(app, urls, callback):
+                loop = asyncio.get_running_loop()
+                task = asyncio.create_task(fetch(urls[0]))
+                task.add_done_callback(log)
+                loop.call_soon(partial(log, None))
+                loop.call_soon(lambda: asyncio.create_task(fetch(urls[0])))
+                await loop.run_in_executor(None, log, None)
+                loop.call_soon(callback)  # unknown: never assumed to be a coroutine function
+                app.on_startup.append(fetch)  # not an API known to call it synchronously
+                await asyncio.gather(*map(fetch, urls))
+                async with contextlib.AsyncExitStack() as stack:
+                    stack.push_async_callback(fetch, urls[0])
+                    stack.callback(log, task)
+                return task
+            """,
+            title="sync callbacks, scheduled coroutines, awaiting APIs",
+        ),
     )
 
     def visit_Expr(self, node: ast.Expr, ctx: RuleContext) -> None:
@@ -164,9 +278,39 @@ class CoroutineNotAwaited(Rule):
         elif not is_outside_project(ref, LIBRARIES):
             ctx.defer(call, {"ref": ref}, fix=fix)
 
+    def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
+        # Runs on every call: one set lookup on the callee's last name before any resolving.
+        func = node.func
+        t = type(func)
+        if t is ast.Attribute:
+            if func.attr not in CALLBACK_API_NAMES:
+                return
+        elif t is not ast.Name or func.id not in CALLBACK_API_NAMES:
+            return
+        sem = ctx.sem
+        slot = SYNC_CALLBACKS.get(sem.call_name(node) or "")
+        if slot is None:
+            return
+        arg = _argument(node, slot.index, slot.keyword)
+        target = _called_function(sem, arg) if arg is not None else None
+        if target is None:
+            return
+        ref, through = target
+        data = {"ref": ref, "api": slot.label, "advice": slot.advice}
+        if through:
+            data["through"] = through
+        known = EMPTY.coroutine_function(ref)
+        if known is not None:
+            ctx.report(arg, self.callback_message(known, data))
+        elif not is_outside_project(ref, LIBRARIES):
+            ctx.defer(arg, data)
+
     def settle(self, deferred: Deferred, index) -> list[SettledFinding]:
-        v = index.coroutine_function(deferred.data["ref"])
-        return [SettledFinding(self.message(v))] if v is not None else []
+        data = deferred.data
+        v = index.coroutine_function(data["ref"])
+        if v is None:
+            return []
+        return [SettledFinding(self.callback_message(v, data) if "api" in data else self.message(v))]
 
     @staticmethod
     def message(v: Value) -> str:
@@ -174,3 +318,45 @@ class CoroutineNotAwaited(Rule):
             f"{coroutine_head(v)}; calling it without `await` creates a coroutine that never runs. "
             f"Add `await`, or keep the task from `asyncio.create_task()`"
         )
+
+    @staticmethod
+    def callback_message(v: Value, data: dict) -> str:
+        through = data.get("through")
+        via = f" (through {through})" if through else ""
+        return (
+            f"{coroutine_head(v)}; `{data['api']}` calls it{via} without awaiting, so the coroutine it creates "
+            f"never runs. {ADVICE[data['advice']]}"
+        )
+
+
+def _argument(call: ast.Call, index: int | None, keyword: str | None) -> ast.AST | None:
+    if keyword is not None:
+        for k in call.keywords:
+            if k.arg == keyword:
+                return k.value
+    args = call.args
+    if index is None or index >= len(args) or any(type(a) is ast.Starred for a in args[: index + 1]):
+        return None
+    return args[index]
+
+
+def _called_function(sem, expr: ast.AST, _depth: int = 0) -> tuple[str, str] | None:
+    """The ref of the function that calling ``expr`` calls, and what it goes through: the
+    callable itself (``handler``, ``self.on_done``), ``functools.partial(f, ...)``, or a lambda
+    whose body is a call (``lambda: self.close()``)."""
+    t = type(expr)
+    if t is ast.Lambda:
+        body = expr.body
+        if type(body) is not ast.Call:
+            return None
+        ref = value_ref(sem, body.func)
+        return (ref, "the lambda") if ref else None
+    if t is ast.Call:
+        if _depth > 3 or not expr.args or type(expr.args[0]) is ast.Starred or sem.call_name(expr) not in PARTIALS:
+            return None
+        inner = _called_function(sem, expr.args[0], _depth + 1)
+        return (inner[0], inner[1] or "`functools.partial()`") if inner else None
+    if t is ast.Name or t is ast.Attribute:
+        ref = value_ref(sem, expr)
+        return (ref, "") if ref else None
+    return None
