@@ -113,7 +113,7 @@ class Entry:
 
 
 class Stats:
-    __slots__ = ("hits", "hashed_hits", "misses", "written", "summary_hits", "summaries_computed", "pass2_memo_hit")
+    __slots__ = ("hits", "hashed_hits", "misses", "written", "summary_hits", "summaries_computed", "pass2_memo_hit", "settled_files")
 
     def __init__(self) -> None:
         self.hits = 0  # stat unchanged
@@ -123,11 +123,13 @@ class Stats:
         self.summary_hits = 0  # files not being linted whose project summary came from the cache
         self.summaries_computed = 0  # ... and those that had to be parsed for it
         self.pass2_memo_hit = False  # the findings came whole from pass 2's memo (asynclint.memo)
+        self.settled_files = 0  # files whose call sites pass 2 settled in this run (the rest: from the memo)
 
     def __repr__(self) -> str:
         return (
             f"Stats(hits={self.hits}, hashed_hits={self.hashed_hits}, misses={self.misses}, written={self.written}, "
-            f"summary_hits={self.summary_hits}, summaries_computed={self.summaries_computed}, pass2_memo_hit={self.pass2_memo_hit})"
+            f"summary_hits={self.summary_hits}, summaries_computed={self.summaries_computed}, pass2_memo_hit={self.pass2_memo_hit}, "
+            f"settled_files={self.settled_files})"
         )
 
 
@@ -492,4 +494,8 @@ def lint_stamped(linter, path: str, display: str) -> tuple[bytes, Any, bytes | N
     except OSError:
         return pickle.dumps(linter.lint_path(path, display), protocol=pickle.HIGHEST_PROTOCOL), None, None
     result = linter.lint_bytes(data, path, display)
+    if result.summary is not None and linter.config.cache:
+        from asynclint.project.summary import fingerprint
+
+        result.summary_digest = fingerprint(result.summary)
     return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), stamp_of(st), digest(data)

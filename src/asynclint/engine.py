@@ -37,6 +37,7 @@ class FileResult:
     deferred: list[Deferred] = field(default_factory=list)
     suppressions: Suppressions = field(default_factory=Suppressions)
     summary: Any = None
+    summary_digest: bytes | None = None  # project.summary.fingerprint, kept for pass 2's memo
     ignored_codes: frozenset[str] = frozenset()
 
 
@@ -301,24 +302,46 @@ def lint_files(
 
     Files whose cached pass-1 result is still valid are not parsed; pass 2 runs on all of them.
     ``progress(done, total)``, when given, is called as fresh files finish. With
-    ``findings_only`` (the caller reads only findings and errors: no fixes, no summaries), a
-    run whose every input is unchanged takes them from pass 2's memo, and its ``files`` carry
-    only their path and errors.
+    ``findings_only`` (the caller reads only findings and errors: no fixes, no summaries), pass
+    2's memo of the same file list answers for every file the run's changes cannot have
+    affected (see ``asynclint.memo``), and the run's ``files`` carry only their path and errors.
     """
-    import pickle
-
     from asynclint import memo
-    from asynclint.cache import lint_stamped, open_cache
+    from asynclint.cache import activate, open_cache
 
     cache = open_cache(config, project_root)
     if findings_only and cache.enabled and items:
-        hit = memo.load(cache, items, project_root)
-        if hit is not None:
-            memo_findings, memo_errors = hit
+        state = memo.load(cache, items, project_root)
+        if state is not None and state.unchanged:
             cache.stats.hits = len(items)
             cache.stats.pass2_memo_hit = True
-            files = [FileResult(display, errors=errs) for (_path, display), errs in zip(items, memo_errors)]
-            return RunResult(files, memo_findings, [e for errs in memo_errors for e in errs], cache.stats)
+            files = [FileResult(display, errors=list(rec.errors)) for (_path, display), rec in zip(items, state.records)]
+            return RunResult(files, state.findings(), [e for rec in state.records for e in rec.errors], cache.stats)
+        if state is not None:
+            return _relint_changed(state, items, config, project_root, cache, progress)
+    results, linter = _pass1(cache, items, config, project_root, progress)
+    activate(cache)  # pass 2 takes the summaries of files outside this run from it too
+    reads: list[frozenset] | None = [] if cache.enabled else None
+    try:
+        run = finish(results, config, project_root, linter, reads)
+    finally:
+        activate(None)
+    cache.save()
+    cache.stats.settled_files = len(results)
+    if reads is not None:
+        memo.save(cache, items, run.files, reads)
+    run.cache_stats = cache.stats
+    return run
+
+
+def _pass1(cache: Any, items: Sequence[tuple[str, str]], config: Config, project_root: Path | None, progress: Any = None) -> tuple[list[FileResult], Linter | None]:
+    """Each item's pass-1 result: from the cache when still valid, else linted (in a pool of
+    ``--jobs`` processes when there are enough) and put in the cache. Also the in-process
+    Linter when one was made."""
+    import pickle
+
+    from asynclint.cache import lint_stamped
+
     results: list[Any] = cache.lookup(items)
     todo = [i for i, r in enumerate(results) if r is None]
     jobs = effective_jobs(config, len(todo))
@@ -346,18 +369,87 @@ def lint_files(
     finally:
         if todo and jobs > 1:
             pool.shutdown()
-    from asynclint.cache import activate
+    return results, linter
 
-    activate(cache)  # pass 2 takes the summaries of files outside this run from it too
-    try:
-        run = finish(results, config, project_root, linter)
-    finally:
-        activate(None)
+
+def _relint_changed(state: Any, items: Sequence[tuple[str, str]], config: Config, project_root: Path | None, cache: Any, progress: Any) -> RunResult:
+    """A run after some files changed, with pass 2's memo of the same file list: lint the
+    changed files, re-settle them and every file whose call sites read a module whose summary
+    changed (or an outside module that changed), and keep the memo's findings for the rest.
+    The project index is lazy: a module's summary is unpickled only when a call site asks."""
+    from asynclint import memo
+    from asynclint.cache import activate
+    from asynclint.project.index import ProjectIndex
+
+    changed = state.changed
+    fresh, linter = _pass1(cache, [items[i] for i in changed], config, project_root, progress)
+    settling: dict[int, FileResult] = dict(zip(changed, fresh))
+    edited = set(state.outside_changed)
+    for i, r in settling.items():
+        rec = state.records[i]
+        module = r.summary.module if r.summary is not None else None
+        if module != rec.module or r.summary_digest != rec.summary_digest or r.summary_digest is None:
+            edited.update(m for m in (rec.module, module) if m)
+    if edited:
+        readers = [i for i, rec in enumerate(state.records) if i not in settling and not rec.reads.isdisjoint(edited)]
+        if readers:
+            more, more_linter = _pass1(cache, [items[i] for i in readers], config, project_root)
+            settling.update(zip(readers, more))
+            linter = linter or more_linter
+
+    module_files = state.module_files()
+    outside_loader = None
+    if project_root is not None:
+        from asynclint.project.discovery import ModuleLoader
+
+        outside_loader = ModuleLoader(project_root, config)
+    only_summaries: dict[int, FileResult] = {}
+
+    def load_module(name: str) -> Any:
+        i = module_files.get(name)
+        if i is None:
+            return outside_loader(name) if outside_loader is not None else None
+        r = settling.get(i) or only_summaries.get(i)
+        if r is None:
+            r = only_summaries[i] = _pass1(cache, [items[i]], config, project_root)[0][0]
+        return r.summary
+
+    order = sorted(settling)
+    targets = [settling[i] for i in order]
+    cache.stats.settled_files = len(targets)
+    reads: list[frozenset] = []
+    if any(r.deferred for r in targets):
+        linter = linter or Linter(config, project_root)
+        activate(cache)
+        try:
+            settle_results(targets, linter, ProjectIndex((), load_module, track=True), reads)
+        finally:
+            activate(None)
+    else:
+        reads = [frozenset()] * len(targets)
     cache.save()
-    if cache.enabled:
-        memo.save(cache, items, run.files, run.findings)
-    run.cache_stats = cache.stats
-    return run
+
+    records = list(state.records)
+    complete = not cache.deps_unsure
+    for i, r, rd in zip(order, targets, reads):
+        rec = memo.record_for(cache, items[i][0], r, rd)
+        if rec is None:
+            complete = False
+            break
+        records[i] = rec
+    if complete:
+        outside = {m: d for m, d in state.outside.items() if m not in state.outside_changed}
+        outside.update(cache.deps)
+        memo.write(cache, state.path, records, outside)
+    findings = sorted((f for rec in records for f in rec.findings), key=Finding.sort_key) if complete else None
+    if findings is None:  # not all files keyed in the cache: take what this run computed directly
+        findings = sorted(
+            [f for i, rec in enumerate(records) if i not in settling for f in rec.findings] + [f for r in targets for f in r.findings],
+            key=Finding.sort_key,
+        )
+    errors_of = [settling[i].errors if i in settling else rec.errors for i, rec in enumerate(state.records)]
+    files = [FileResult(display, errors=list(errs)) for (_path, display), errs in zip(items, errors_of)]
+    return RunResult(files, findings, [e for errs in errors_of for e in errs], cache.stats)
 
 
 def _size(path: str) -> int:
@@ -367,46 +459,68 @@ def _size(path: str) -> int:
         return 0
 
 
-def finish(results: list[FileResult], config: Config, project_root: Path | None, linter: Linter | None = None) -> RunResult:
-    """Pass 2: settle deferred call sites with the project index, then collect."""
+def finish(
+    results: list[FileResult], config: Config, project_root: Path | None, linter: Linter | None = None, reads: list[frozenset] | None = None
+) -> RunResult:
+    """Pass 2: settle deferred call sites with the project index, then collect. With
+    ``reads``, the module names each file's call sites read are appended to it, in order."""
     if any(r.deferred for r in results):
         # Built only when needed: a warm run with nothing to settle imports no rule.
         linter = linter or Linter(config, project_root)
-        settle(results, linter, project_root)
+        index = project_index(results, linter, project_root, track=reads is not None)
+        settle_results(results, linter, index, reads)
+    elif reads is not None:
+        reads.extend(frozenset() for _ in results)
     findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
     errors = [e for r in results for e in r.errors]
     return RunResult(results, findings, errors)
 
 
-def settle(results: list[FileResult], linter: Linter, project_root: Path | None, extra_summaries: Iterable[Any] = ()) -> None:
-    from asynclint.finding import Finding as F
+def project_index(results: list[FileResult], linter: Linter, project_root: Path | None, extra_summaries: Iterable[Any] = (), track: bool = False) -> Any:
+    """The index of the linted files' summaries (plus ``extra_summaries``); modules of the
+    project that are not being linted are summarized when a call site needs them."""
     from asynclint.project.index import ProjectIndex
 
     extra = list(extra_summaries)
     summaries = [r.summary for r in results if r.summary is not None] + extra
     loader = None
     if project_root is not None and not extra:  # a caller passing summaries has the project already
-        # Modules of the project that are not being linted, summarized when a call site needs them.
         from asynclint.project.discovery import ModuleLoader
 
         loader = ModuleLoader(project_root, linter.config)
-    index = ProjectIndex(summaries, loader)
+    return ProjectIndex(summaries, loader, track=track)
+
+
+def settle(results: list[FileResult], linter: Linter, project_root: Path | None, extra_summaries: Iterable[Any] = ()) -> None:
+    settle_results(results, linter, project_index(results, linter, project_root, extra_summaries))
+
+
+def settle_results(results: list[FileResult], linter: Linter, index: Any, reads: list[frozenset] | None = None) -> None:
+    """Settle each result's deferred call sites against ``index``, in place."""
+    from asynclint.finding import Finding as F
+
     for r in results:
-        for d in r.deferred:
-            rule = linter.rules_by_code.get(d.code)
-            if rule is None:
-                continue
-            try:
-                settled = rule.settle(d, index)
-            except Exception as exc:  # noqa: BLE001
-                r.errors.append(FileError(r.path, f"internal error in {d.code}: {type(exc).__name__}: {exc}; {REPORT_HINT}"))
-                continue
-            for s in settled:
-                if linter.config.noqa and r.suppressions.suppresses(d.line, d.code):
+        if reads is not None:
+            index.begin_reads()
+        try:
+            for d in r.deferred:
+                rule = linter.rules_by_code.get(d.code)
+                if rule is None:
                     continue
-                r.findings.append(
-                    F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, s.message, s.fix if s.fix is not None else d.fix)
-                )
+                try:
+                    settled = rule.settle(d, index)
+                except Exception as exc:  # noqa: BLE001
+                    r.errors.append(FileError(r.path, f"internal error in {d.code}: {type(exc).__name__}: {exc}; {REPORT_HINT}"))
+                    continue
+                for s in settled:
+                    if linter.config.noqa and r.suppressions.suppresses(d.line, d.code):
+                        continue
+                    r.findings.append(
+                        F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, s.message, s.fix if s.fix is not None else d.fix)
+                    )
+        finally:
+            if reads is not None:
+                reads.append(index.end_reads())
         r.deferred = []
 
 

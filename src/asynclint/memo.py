@@ -1,22 +1,29 @@
-"""Pass 2's output, kept for the exact inputs of a run.
+"""Pass 2's output, kept per file with what it was computed from, so a run after an edit
+re-settles only what the edit can have changed.
 
 Pass 2 settles deferred call sites against the project index; it needs every file's summary
-and deferred records, and the rules that settle them. When nothing changed since the last run
-over the same files, its output cannot have changed either, so a fully warm run reads one
-small file (``pass2-<config>-<files>.pickle`` in the cache directory) holding:
+and deferred records, and the rules that settle them. One small file per (configuration, list
+of linted files) (``pass2-<config>-<files>.pickle`` in the cache directory) keeps, for every
+linted file, in order:
 
-- for every linted file, in order: its path, display path, stat stamp, content digest and
-  per-file-ignore key (the same as the per-file index keeps);
-- what pass 2 read from outside the run: for each module name it asked the project for, the
-  file it found (path, stamp, digest), or None when there was none;
-- the run's sorted findings and each file's errors.
+- its path, display path, stat stamp, content digest and per-file-ignore key (as the
+  per-file index keeps them);
+- its module name and the fingerprint of its module summary (what other files can see of it);
+- the module names pass 2 read while settling its call sites (``ProjectIndex`` records them,
+  found or not);
+- its final findings (pass 1 and pass 2, after noqa) and its errors;
 
-It is valid when every file's stat (or, failing that, content digest) and per-file key still
-match, and each module name still resolves to the same unchanged file, or still to none. The
+and, for the modules pass 2 read from outside the run, the file each resolved to (path, stamp,
+digest), or None when there was none.
+
+A run whose every input still matches takes all findings from it (``MemoState.unchanged``):
+it does not open the per-file index, unpickles no summary or deferred call site, and imports
+no rule and no project index. When some files changed, ``engine`` lints just those, and
+re-settles them plus the files that read a module whose summary fingerprint changed (or an
+outside module that changed); every other file keeps its findings from here. The
 configuration, asynclint's own code and the project root are in the cache key already; the
 exclude patterns (which decide what the project offers pass 2) are hashed into the file name.
-Anything unreadable, corrupt or different is a miss: the ordinary cache path runs and rewrites
-the memo.
+Anything unreadable or corrupt is a miss: the ordinary path runs and rewrites the memo.
 """
 
 from __future__ import annotations
@@ -25,15 +32,60 @@ import hashlib
 import os
 import pickle
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from asynclint.atomic import replace_atomically
 from asynclint.cache import digest, stamp_of
 
-FORMAT = 1
+FORMAT = 2
 # Memos of other file sets (pre-commit passes a different list each commit) and configurations.
 _KEEP_COUNT = 8
+
+
+class Record(NamedTuple):
+    """What the memo keeps of one linted file."""
+
+    path: str  # absolute
+    display: str
+    stamp: Any  # (size, mtime_ns) or None
+    digest: bytes
+    file_key: tuple
+    module: str | None  # of its summary; None when it has none
+    summary_digest: bytes | None
+    reads: frozenset  # module names pass 2 read for its call sites
+    findings: list
+    errors: list
+
+
+@dataclass
+class MemoState:
+    """A memo for this run's file list, checked against the files as they are now."""
+
+    path: Path
+    records: list[Record]  # restamped where only the stat changed
+    outside: dict  # module -> (path, stamp, digest) | None
+    changed: list[int] = field(default_factory=list)  # items whose content or per-file key changed
+    outside_changed: set[str] = field(default_factory=set)  # outside modules that changed or appeared
+    restamped: bool = False
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.changed and not self.outside_changed
+
+    def findings(self) -> list:
+        from asynclint.finding import Finding
+
+        return sorted((f for r in self.records for f in r.findings), key=Finding.sort_key)
+
+    def module_files(self) -> dict[str, int]:
+        """Module name -> index of the first linted file that defines it (as the index takes them)."""
+        out: dict[str, int] = {}
+        for i, r in enumerate(self.records):
+            if r.module is not None:
+                out.setdefault(r.module, i)
+        return out
 
 
 def memo_path(cache: Any, items: Sequence[tuple[str, str]]) -> Path:
@@ -44,81 +96,114 @@ def memo_path(cache: Any, items: Sequence[tuple[str, str]]) -> Path:
     return cache.directory / f"pass2-{cache.key}-{h.hexdigest()}.pickle"
 
 
-def load(cache: Any, items: Sequence[tuple[str, str]], project_root: Path | None) -> tuple[list, list[list]] | None:
-    """(sorted findings, each item's errors) when the memo of this run's inputs still holds."""
+def load(cache: Any, items: Sequence[tuple[str, str]], project_root: Path | None) -> MemoState | None:
+    """The memo of this run's file list, with what changed since it was written; None when
+    there is none (or it cannot be read)."""
     path = memo_path(cache, items)
     try:
         with open(path, "rb") as f:
-            fmt, files, deps, errors, findings = pickle.load(f)
-        if fmt != FORMAT or len(files) != len(items) or len(errors) != len(items):
+            fmt, records, outside = pickle.load(f)
+        if fmt != FORMAT or len(records) != len(items):
             return None
-        restamped = []
+        state = MemoState(path, [], outside)
         now = time.time()
-        for (p, display), (e_path, e_display, e_stamp, e_digest, e_file_key) in zip(items, files):
-            if e_display != display or e_path != os.path.abspath(p) or e_file_key != cache.file_key(p):
+        for i, ((p, display), rec) in enumerate(zip(items, records)):
+            if rec.display != display or rec.path != os.path.abspath(p):
                 return None
-            st = os.stat(p)
-            if e_stamp is None or e_stamp != (st.st_size, st.st_mtime_ns):
-                if not _same_content(p, e_digest):
-                    return None
-                e_stamp = stamp_of(st, now)
-            restamped.append((e_path, e_display, e_stamp, e_digest, e_file_key))
-        if deps and not _deps_hold(deps, project_root, cache.config):
-            return None
+            if rec.file_key != cache.file_key(p):
+                state.changed.append(i)
+            else:
+                st = os.stat(p)
+                if rec.stamp is None or rec.stamp != (st.st_size, st.st_mtime_ns):
+                    if _content_digest(p) != rec.digest:
+                        state.changed.append(i)
+                    else:
+                        new_stamp = stamp_of(st, now)
+                        if new_stamp != rec.stamp:
+                            rec = rec._replace(stamp=new_stamp)
+                            state.restamped = True
+            state.records.append(rec)
+        if outside:
+            state.outside_changed = _outside_changed(outside, project_root, cache.config)
     except Exception:  # noqa: BLE001 - missing, corrupt, or a file that went away: a miss
         return None
-    if restamped != files:
-        _write(cache, path, (FORMAT, restamped, deps, errors, findings))
-    return findings, errors
+    if state.unchanged and state.restamped:
+        write(cache, state.path, state.records, state.outside)
+    return state
 
 
-def save(cache: Any, items: Sequence[tuple[str, str]], results: Sequence[Any], findings: list) -> None:
+def record_for(cache: Any, path: str, result: Any, reads: frozenset) -> Record | None:
+    """The memo record of a file this run linted or re-settled (None: not keyed in the cache)."""
+    entry = cache.entry_for(path)
+    if entry is None:
+        return None  # unreadable or unhashed: nothing would key it
+    e_display, e_stamp, e_digest, e_file_key, _blob = entry
+    summary = result.summary
+    return Record(
+        os.path.abspath(path),
+        e_display,
+        e_stamp,
+        e_digest,
+        e_file_key,
+        summary.module if summary is not None else None,
+        getattr(result, "summary_digest", None),
+        reads,
+        list(result.findings),
+        list(result.errors),
+    )
+
+
+def save(cache: Any, items: Sequence[tuple[str, str]], results: Sequence[Any], reads: Sequence[frozenset]) -> None:
     """Keep this run's pass-2 output, when every input is known (each file cached by content,
     every summary pass 2 read from outside the run accounted for)."""
-    if cache.deps_unsure or len(results) != len(items):
+    if cache.deps_unsure or len(results) != len(items) or len(reads) != len(items):
         return
-    files = []
-    for path, display in items:
-        entry = cache.entry_for(path)
-        if entry is None:
-            return  # unreadable or unhashed: nothing would key it
-        e_display, e_stamp, e_digest, e_file_key, _blob = entry
-        files.append((os.path.abspath(path), e_display, e_stamp, e_digest, e_file_key))
-    errors = [list(r.errors) for r in results]
-    _write(cache, memo_path(cache, items), (FORMAT, files, dict(cache.deps), errors, findings))
+    records = []
+    for (path, _display), result, r in zip(items, results, reads):
+        rec = record_for(cache, path, result, r)
+        if rec is None:
+            return
+        records.append(rec)
+    write(cache, memo_path(cache, items), records, dict(cache.deps))
 
 
-def _same_content(path: str, want: bytes) -> bool:
+def _content_digest(path: str) -> bytes:
     with open(path, "rb") as f:
-        return digest(f.read()) == want
+        return digest(f.read())
 
 
-def _deps_hold(deps: dict, project_root: Path | None, config: Any) -> bool:
+def _outside_changed(outside: dict, project_root: Path | None, config: Any) -> set[str]:
+    """The outside modules whose file changed, went away, or (for names that had none) appeared."""
     if project_root is None:
-        return False
+        return set(outside)
     from asynclint.project.discovery import ModuleLoader
 
     loader = ModuleLoader(project_root, config)
-    for module, dep in deps.items():
-        found = loader.locate(module)
-        if dep is None:
-            if found is not None:
-                return False
-            continue
-        if found is None or os.path.abspath(found[0]) != dep[0]:
-            return False
-        dep_path, dep_stamp, dep_digest = dep
-        st = os.stat(dep_path)
-        if dep_stamp != (st.st_size, st.st_mtime_ns) or time.time() - st.st_mtime < 2.0:
-            if not _same_content(dep_path, dep_digest):
-                return False
-    return True
+    out: set[str] = set()
+    for module, dep in outside.items():
+        try:
+            found = loader.locate(module)
+            if dep is None:
+                if found is not None:
+                    out.add(module)
+                continue
+            if found is None or os.path.abspath(found[0]) != dep[0]:
+                out.add(module)
+                continue
+            dep_path, dep_stamp, dep_digest = dep
+            st = os.stat(dep_path)
+            if dep_stamp != (st.st_size, st.st_mtime_ns) or time.time() - st.st_mtime < 2.0:
+                if _content_digest(dep_path) != dep_digest:
+                    out.add(module)
+        except OSError:
+            out.add(module)
+    return out
 
 
-def _write(cache: Any, path: Path, payload: tuple) -> None:
+def write(cache: Any, path: Path, records: list[Record], outside: dict) -> None:
     """Atomically (temporary file + replace): a concurrent reader sees the old memo or the new."""
     try:
-        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((FORMAT, records, outside), protocol=pickle.HIGHEST_PROTOCOL)
         cache.directory.mkdir(parents=True, exist_ok=True)
         replace_atomically(path, data, prefix=".pass2-")
         _prune(cache.directory, path)

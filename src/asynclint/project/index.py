@@ -78,7 +78,20 @@ def _segments(ref: str) -> list[tuple[str, int]]:
 
 
 class ProjectIndex:
-    def __init__(self, summaries: Iterable[ModuleSummary], loader: Callable[[str], ModuleSummary | None] | None = None):
+    """Resolves refs across the project's modules.
+
+    With ``track=True`` it also records which module names each answer read (found or not),
+    so pass 2's memo can re-settle, after an edit, only the call sites whose answers read an
+    edited module. Cached answers carry their modules with them: a file whose call site hits
+    a value another file computed still records everything that value depended on.
+    """
+
+    def __init__(
+        self,
+        summaries: Iterable[ModuleSummary],
+        loader: Callable[[str], ModuleSummary | None] | None = None,
+        track: bool = False,
+    ):
         self.modules: dict[str, ModuleSummary] = {}
         for s in summaries:
             if s is not None:
@@ -88,6 +101,22 @@ class ProjectIndex:
         self._missing: set[str] = set()
         self._values: dict[str, Value] = {}
         self._chains: dict[tuple, tuple[str, ...] | None] = {}
+        self._track = track
+        self._reads: list[set[str]] = []  # one set per answer being computed, innermost last
+        self._value_reads: dict[str, frozenset[str]] = {}
+        self._chain_reads: dict[tuple, frozenset[str]] = {}
+
+    # ------------------------------------------------------------------ dependencies
+    def begin_reads(self) -> None:
+        """Start collecting the module names read by the questions asked from now on."""
+        self._reads.append(set())
+
+    def end_reads(self) -> frozenset[str]:
+        return frozenset(self._reads.pop())
+
+    def _replay(self, reads: frozenset[str] | None) -> None:
+        if reads and self._reads:
+            self._reads[-1].update(reads)
 
     # ------------------------------------------------------------------ values
     def value(self, ref: str | None, _depth: int = 0) -> Value:
@@ -95,11 +124,23 @@ class ProjectIndex:
             return UNKNOWN
         cached = self._values.get(ref)
         if cached is not None:
+            if self._track:
+                self._replay(self._value_reads.get(ref))
             return cached
         if len(self._values) > 200_000:  # EMPTY lives as long as the process (flake8, editors)
             self._values.clear()
+            self._value_reads.clear()
         self._values[ref] = UNKNOWN  # a ref that reaches itself stays unknown
-        v = self._evaluate(ref, _depth)
+        if not self._track:
+            v = self._evaluate(ref, _depth)
+        else:
+            self._reads.append(set())
+            try:
+                v = self._evaluate(ref, _depth)
+            finally:
+                reads = frozenset(self._reads.pop())
+            self._value_reads[ref] = reads
+            self._replay(reads)
         self._values[ref] = v
         return v
 
@@ -127,6 +168,8 @@ class ProjectIndex:
         return cur
 
     def module(self, name: str) -> ModuleSummary | None:
+        if self._reads:
+            self._reads[-1].add(name)
         found = self.modules.get(name)
         if found is None and self._loader is not None and name not in self._missing:
             self._missing.add(name)
@@ -335,9 +378,24 @@ class ProjectIndex:
     def _chain(self, fv: Value, active: set[str], also_blocking) -> tuple[str, ...] | None:
         key = (fv.module.module, fv.function.name, also_blocking)
         if key in self._chains:
+            if self._track:
+                self._replay(self._chain_reads.get(key))
             return self._chains[key]
         if fv.name in active:
             return None
+        if self._track:
+            self._reads.append(set())
+            try:
+                result = self._chain_body(fv, active, also_blocking, key)
+            finally:
+                reads = frozenset(self._reads.pop())
+            if key in self._chains:
+                self._chain_reads[key] = reads
+            self._replay(reads)
+            return result
+        return self._chain_body(fv, active, also_blocking, key)
+
+    def _chain_body(self, fv: Value, active: set[str], also_blocking, key: tuple) -> tuple[str, ...] | None:
         active.add(fv.name)
         result = None
         for ref, _line in fv.function.calls:

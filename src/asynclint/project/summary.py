@@ -179,3 +179,21 @@ def _in_thread_handoff(sem, node: ast.AST, stop: ast.AST) -> bool:
         child = p
         p = sem.parent(p)
     return False
+
+
+def fingerprint(summary: ModuleSummary) -> bytes:
+    """A digest of everything the index can read from ``summary``, equal for equal summaries
+    in any process: made of ``repr`` (pickle's output depends on which equal strings are the
+    same object) with method sets sorted (a frozenset's order follows the string hash seed).
+    Pass 2's memo compares it to tell an edit that changes what other modules see from one
+    that does not (a comment, a function body)."""
+    import hashlib
+
+    classes = tuple(
+        (key, c.name, c.line, c.bases, tuple(sorted(c.methods)), tuple(c.attrs.items())) for key, c in summary.classes.items()
+    )
+    functions = tuple(
+        (key, f.name, f.line, f.is_async, f.is_generator, f.decorators, f.returns, f.calls) for key, f in summary.functions.items()
+    )
+    payload = (summary.module, summary.path, summary.is_package, functions, classes, tuple(summary.names.items()), summary.star_imports)
+    return hashlib.blake2b(repr(payload).encode("utf-8", "surrogatepass"), digest_size=16).digest()
