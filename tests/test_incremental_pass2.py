@@ -149,3 +149,12 @@ def test_every_edit_gives_the_findings_of_a_run_without_cache(project):
             (f.path, f.line, f.code, f.message) for f in fresh.findings
         ], n
         assert [e.message for e in incremental.errors] == [e.message for e in fresh.errors], n
+
+
+def test_the_benchmark_switch_drops_only_the_project_index(project, monkeypatch):
+    """benchmarks/bench.py measures what the index adds by running the same rules without it."""
+    monkeypatch.setenv("ASYNCLINT_BENCH_WITHOUT_INDEX", "1")
+    without = run(project, cache=False)
+    assert found(without) == [("pkg/other.py", 5, "ASL101")]  # ASL101 is per-file; ASL110/201 need the index
+    monkeypatch.delenv("ASYNCLINT_BENCH_WITHOUT_INDEX")
+    assert found(run(project, cache=False)) == BASE

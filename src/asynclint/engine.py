@@ -112,6 +112,11 @@ class Linter:
         self.rules_by_code = {r.code: r for r in self.rules}
         self.base_dir = Path(config.base_dir)
         self.needs_summary = any(r.project_wide for r in self.rules)
+        # For benchmarks/bench.py only: the per-file pass of the same rules without the project
+        # index (no summaries, no call sites left for pass 2), to measure what the index adds.
+        self.without_index = os.environ.get("ASYNCLINT_BENCH_WITHOUT_INDEX") == "1"
+        if self.without_index:
+            self.needs_summary = False
         # Which node types each rule handles, found once (``dir()`` per rule per file added up).
         self.handler_table: list[tuple[Rule, list[tuple[type, str]]]] = [
             (rule, [(getattr(ast, t), m) for t, m in rule.handlers().items() if getattr(ast, t, None) is not None])
@@ -122,7 +127,7 @@ class Linter:
         """Run one more rule instance (rules from outside the registry, e.g. a plugin's)."""
         self.rules.append(rule)
         self.rules_by_code[rule.code] = rule
-        self.needs_summary = self.needs_summary or rule.project_wide
+        self.needs_summary = (self.needs_summary or rule.project_wide) and not self.without_index
         handlers = [(getattr(ast, t), m) for t, m in rule.handlers().items() if getattr(ast, t, None) is not None]
         self.handler_table.append((rule, handlers))
 
@@ -225,7 +230,7 @@ class Linter:
                 crash(rule, exc)
 
         result.findings = [f for f in findings if f.code not in broken]
-        result.deferred = [d for d in deferred if d.code not in broken]
+        result.deferred = [d for d in deferred if d.code not in broken] if not self.without_index else []
         result.suppressions = _suppressions_needed(text, lines, result) if self.config.noqa else Suppressions()
         if self.needs_summary:
             from asynclint.project.summary import summarize
@@ -319,12 +324,19 @@ def lint_files(
             return RunResult(files, state.findings(), [e for rec in state.records for e in rec.errors], cache.stats)
         if state is not None:
             return _relint_changed(state, items, config, project_root, cache, progress)
+    import gc
+
     results, linter = _pass1(cache, items, config, project_root, progress)
     activate(cache)  # pass 2 takes the summaries of files outside this run from it too
     reads: list[frozenset] | None = [] if cache.enabled else None
+    # Every summary and call site of the project is alive now and stays so until the end: the
+    # collector's full passes over them (set off by pass 2's allocations) cost more than pass
+    # 2 itself on a big project. Nothing here is cyclic garbage-to-be.
+    gc.freeze()
     try:
         run = finish(results, config, project_root, linter, reads)
     finally:
+        gc.unfreeze()
         activate(None)
     cache.save()
     cache.stats.settled_files = len(results)
@@ -360,6 +372,14 @@ def _pass1(cache: Any, items: Sequence[tuple[str, str]], config: Config, project
         fresh = pool.map(_work_stamped, [items[i] for i in order], chunksize=chunk)
     else:
         order, fresh = [], iter(())
+    import gc
+
+    # Results arriving from the pool are plain data, never cyclic: the collector's full passes
+    # over the growing pile of them were a tenth of a big project's pass 2. (In process, the
+    # linting itself makes cyclic garbage, so the collector stays on.)
+    paused = jobs > 1 and gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         for n, (i, (blob, stamp, content_digest)) in enumerate(zip(order, fresh), 1):
             results[i] = pickle.loads(blob)
@@ -367,6 +387,8 @@ def _pass1(cache: Any, items: Sequence[tuple[str, str]], config: Config, project
             if progress is not None:
                 progress(n, len(order))
     finally:
+        if paused:
+            gc.enable()
         if todo and jobs > 1:
             pool.shutdown()
     return results, linter

@@ -13,7 +13,7 @@ import ast
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, NamedTuple
 
 from asynclint.finding import Edit, Fix
 
@@ -122,9 +122,12 @@ class Rule:
         return f"{DOCS_URL}/rules/{cls.code}/"
 
 
-@dataclass(frozen=True)
-class Deferred:
-    """A call site whose verdict needs the project index (settled in pass 2, no re-parse)."""
+class Deferred(NamedTuple):
+    """A call site whose verdict needs the project index (settled in pass 2, no re-parse).
+
+    A tuple, not a dataclass: a big project has tens of thousands of them, each built in pass
+    1, pickled to the parent process and into the cache, and read back in pass 2.
+    """
 
     code: str
     path: str
@@ -181,14 +184,14 @@ class RuleContext:
         sem = self.sem
         self._deferred.append(
             Deferred(
-                code=self.rule.code,
-                path=self.file.display_path,
-                line=node.lineno,
-                column=sem.column(node),
-                end_line=getattr(node, "end_lineno", None) or node.lineno,
-                end_column=sem.end_column(node),
-                data=data,
-                fix=fix,
+                self.rule.code,
+                self.file.display_path,
+                node.lineno,
+                sem.column(node),
+                getattr(node, "end_lineno", None) or node.lineno,
+                sem.end_column(node),
+                data,
+                fix,
             )
         )
 

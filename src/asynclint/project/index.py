@@ -102,6 +102,10 @@ class ProjectIndex:
         self._values: dict[str, Value] = {}
         self._chains: dict[tuple, tuple[str, ...] | None] = {}
         self._track = track
+        # Without modules, only the knowledge tables can answer: a ref rooted anywhere else
+        # (the project, an unknown library) is unknown, and saying so at once spares pass 1
+        # an evaluation per call site.
+        self._knowledge_only = not self.modules and loader is None
         self._reads: list[set[str]] = []  # one set per answer being computed, innermost last
         self._value_reads: dict[str, frozenset[str]] = {}
         self._chain_reads: dict[tuple, frozenset[str]] = {}
@@ -121,6 +125,8 @@ class ProjectIndex:
     # ------------------------------------------------------------------ values
     def value(self, ref: str | None, _depth: int = 0) -> Value:
         if not ref or ref == "?" or _depth > _MAX_DEPTH:
+            return UNKNOWN
+        if self._knowledge_only and ref.split(".", 1)[0].rstrip("()") not in _knowable_roots():
             return UNKNOWN
         cached = self._values.get(ref)
         if cached is not None:
@@ -148,15 +154,20 @@ class ProjectIndex:
         segs = _segments(ref)
         start = 0
         cur = None
-        for i in range(len(segs), 0, -1):
-            if all(calls == 0 for _, calls in segs[: i - 1]):
-                mod = ".".join(n for n, _ in segs[:i])
-                summary = self.module(mod)
-                if summary is not None:
-                    cur = Value("module", mod, summary)
-                    cur = self._call(cur, segs[i - 1][1], depth)
-                    start = i
-                    break
+        # A module path is a prefix without calls, except perhaps on its last segment.
+        longest = len(segs)
+        for k, (_, calls) in enumerate(segs):
+            if calls:
+                longest = k + 1
+                break
+        for i in range(longest, 0, -1):
+            mod = ".".join([n for n, _ in segs[:i]])
+            summary = self.module(mod)
+            if summary is not None:
+                cur = Value("module", mod, summary)
+                cur = self._call(cur, segs[i - 1][1], depth)
+                start = i
+                break
         if cur is None:
             name, calls = segs[0]
             cur = self._call(Value("external", name), calls, depth)
@@ -416,6 +427,27 @@ class ProjectIndex:
         if result is not None or not active:
             self._chains[key] = result
         return result
+
+
+_ROOTS: frozenset[str] | None = None
+
+
+def _knowable_roots() -> frozenset[str]:
+    """First segments of every name the knowledge tables know, and the stdlib's modules."""
+    global _ROOTS
+    if _ROOTS is None:
+        from asynclint.knowledge import blocking, coroutines, types
+        from asynclint.semantics.refs import _STDLIB
+
+        roots = set(_STDLIB) | set(coroutines.LIBRARIES)
+        for module in (blocking, coroutines, types):
+            for name, table in vars(module).items():
+                if name.isupper() and isinstance(table, (dict, set, frozenset)):
+                    roots.update(k.split(".", 1)[0].rstrip("()") for k in table if isinstance(k, str))
+                    if isinstance(table, dict):
+                        roots.update(v.split(".", 1)[0].rstrip("()") for v in table.values() if isinstance(v, str))
+        _ROOTS = frozenset(roots)
+    return _ROOTS
 
 
 EMPTY = ProjectIndex(())
