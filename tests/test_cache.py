@@ -8,10 +8,10 @@ import pickle
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from projects import OLD, make_project, write
 
 from asynclint.cache import Cache, open_cache
 from asynclint.config import Config, load_config
@@ -20,23 +20,11 @@ from asynclint.files import discover
 
 BAD = "import time\n\n\nasync def poll():\n    time.sleep(1)\n"
 CLEAN = "import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n"
-OLD = time.time() - 3600  # an mtime older than the "racy" window, so stat stamps are kept
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, (OLD, OLD))
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    write(root / "pyproject.toml", "[project]\nname = 'p'\n")
-    write(root / "pkg" / "__init__.py", "")
-    write(root / "pkg" / "bad.py", BAD)
-    write(root / "pkg" / "clean.py", CLEAN)
-    return root
+    return make_project(tmp_path / "proj", {"pkg/__init__.py": "", "pkg/bad.py": BAD, "pkg/clean.py": CLEAN})
 
 
 def run(root: Path, config: Config | None = None, progress=None):

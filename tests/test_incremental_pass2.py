@@ -5,16 +5,13 @@ findings must always be exactly those of a run without any cache."""
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 import pytest
+from projects import make_project, write
 
 from asynclint.config import Config
 from asynclint.engine import lint_files
-
-OLD = time.time() - 3600  # older than the "racy" window, so stat stamps are trusted
 
 FILES = {
     "pkg/__init__.py": "",
@@ -30,19 +27,9 @@ FILES = {
 NAMES = tuple(sorted(FILES))
 
 
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, (OLD, OLD))
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    write(root / "pyproject.toml", "[project]\nname = 'p'\n")
-    for name, text in FILES.items():
-        write(root / name, text)
-    return root
+    return make_project(tmp_path / "proj", FILES)
 
 
 def run(root: Path, names=NAMES, cache=True):

@@ -8,34 +8,21 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from projects import make_project, write
 
 from asynclint.config import Config
 from asynclint.engine import lint_files
-
-OLD = time.time() - 3600  # older than the "racy" window, so stat stamps are trusted
 
 COROS = "async def fetch():\n    return 1\n"
 USE = "from pkg.coros import fetch\nfrom pkg.later import thing\n\n\nasync def main():\n    fetch()\n    thing()\n"
 
 
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, (OLD, OLD))
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    write(root / "pyproject.toml", "[project]\nname = 'p'\n")
-    write(root / "pkg" / "__init__.py", "")
-    write(root / "pkg" / "coros.py", COROS)
-    write(root / "pkg" / "use.py", USE)
-    return root
+    return make_project(tmp_path / "proj", {"pkg/__init__.py": "", "pkg/coros.py": COROS, "pkg/use.py": USE})
 
 
 def run(root: Path, names=("__init__.py", "coros.py", "use.py"), findings_only=True, **config):
