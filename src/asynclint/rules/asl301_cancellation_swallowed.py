@@ -11,6 +11,7 @@ from asynclint.semantics.flow import (
     catches_cancellation,
     contains_await_point,
     exception_names,
+    uncancels,
 )
 
 
@@ -29,8 +30,13 @@ class CancellationSwallowed(Rule):
     branch (`raise`, `raise exc`, `raise Other(...) from exc`, cleanup followed by `raise`)
     is fine. So is a call that never returns: `sys.exit()`, or a function of the same module
     (a method through `self`, also inherited from a base class of the module) annotated
-    `NoReturn` or raising on every path; and a re-raise guarded by a test on the handled
-    exception that holds for `CancelledError` (`if not isinstance(exc, Exception): raise`).
+    `NoReturn` or raising on every path; a re-raise guarded by a test on the handled
+    exception that holds for `CancelledError` (`if not isinstance(exc, Exception): raise`);
+    a re-raise guarded by a test that this task is being cancelled (`task.cancelling()`,
+    `asyncio.current_task()`, also behind a `sys.version_info >= (3, 11)` guard): that is
+    how code tells its own cancellation from a `CancelledError` raised by something it
+    waited on; and a handler that calls `uncancel()`, which swallows one cancellation on
+    purpose and tells asyncio so.
     Also flags `contextlib.suppress(asyncio.CancelledError)` (or `BaseException`) in async
     context.
 
@@ -129,6 +135,19 @@ class CancellationSwallowed(Rule):
             """,
             title="awaiting something that was not cancelled",
         ),
+        Example(
+            """
+            import asyncio
+
+            async def read_reply(conn):
+                try:
+                    return await conn.read()
+                except asyncio.CancelledError:  # expect: ASL301
+                    if not asyncio.current_task().cancelling():
+                        raise
+            """,
+            title="the `cancelling()` test the wrong way round",
+        ),
     )
     good = (
         Example(
@@ -211,6 +230,42 @@ class CancellationSwallowed(Rule):
             """,
             title="waiting for a task this code cancelled",
         ),
+        Example(
+            """
+            import asyncio
+            import sys
+
+            async def linger(payload, loop, end):
+                try:
+                    while not payload.is_eof():
+                        async with asyncio.timeout_at(end):
+                            await payload.readany()
+                except (asyncio.CancelledError, asyncio.TimeoutError):
+                    if sys.version_info >= (3, 11) and (t := asyncio.current_task()) and t.cancelling():
+                        raise
+
+            async def poll_once(job):
+                try:
+                    await job()
+                except asyncio.CancelledError:
+                    if asyncio.current_task().cancelling() > 0:
+                        raise
+                    return None  # a CancelledError from inside `job`, not a cancel() of this task
+            """,
+            title="re-raising when this task is the one being cancelled",
+        ),
+        Example(
+            """
+            import asyncio
+
+            async def skip_one_cancel(job):
+                try:
+                    await job()
+                except asyncio.CancelledError:
+                    asyncio.current_task().uncancel()  # this one cancellation is handled here, on purpose
+            """,
+            title="swallowing one cancellation on purpose, with `uncancel()`",
+        ),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: RuleContext) -> None:
@@ -222,7 +277,7 @@ class CancellationSwallowed(Rule):
             # Cancellation arrives only at an await point; nothing to swallow without one.
             if not contains_await_point(sem.parent(node).body):
                 return
-        if always_raises(sem, node.body, cancellation_truth(sem, node)):
+        if always_raises(sem, node.body, cancellation_truth(sem, node)) or uncancels(node.body):
             return
         if what == "CancelledError" and _awaits_a_task_it_cancelled(sem, sem.parent(node).body, node):
             return

@@ -538,13 +538,19 @@ def catches_cancellation(sem, handler: ast.ExceptHandler) -> str | None:
     return None
 
 
-def cancellation_truth(sem, handler: ast.ExceptHandler) -> Callable[[ast.AST], bool | None] | None:
-    """For :func:`exits`: decides tests about the handled exception (``except ... as exc``)
-    on the path where it is a ``CancelledError``: ``isinstance(exc, Exception)`` is false,
-    ``isinstance(exc, (CancelledError, ...))`` and ``isinstance(exc, BaseException)`` true."""
+def cancellation_truth(sem, handler: ast.ExceptHandler) -> Callable[[ast.AST], bool | None]:
+    """For :func:`exits`: decides tests on the path where the handled exception is this
+    task's own ``CancelledError``:
+
+    - about the exception (``except ... as exc``): ``isinstance(exc, Exception)`` is false,
+      ``isinstance(exc, (CancelledError, ...))`` and ``isinstance(exc, BaseException)`` true;
+    - about the task: ``task.cancelling()`` is true (so is ``task.cancelling() > 0``), and so
+      is ``asyncio.current_task()`` (also bound with ``:=``), which is how code tells a
+      cancellation of its own task from a ``CancelledError`` raised by a timeout it set;
+    - ``sys.version_info >= (3, 11)``-style guards are true: the re-raise they guard is what
+      the code does on the Pythons that have ``cancelling()``.
+    """
     name = handler.name
-    if not name:
-        return None
 
     def truth(test: ast.AST) -> bool | None:
         t = type(test)
@@ -556,24 +562,58 @@ def cancellation_truth(sem, handler: ast.ExceptHandler) -> Callable[[ast.AST], b
             if isinstance(test.op, ast.And):
                 return False if False in values else True if all(v is True for v in values) else None
             return True if True in values else False if all(v is False for v in values) else None
-        if (
-            t is ast.Call
-            and type(test.func) is ast.Name
-            and sem.qualname(test.func) == "builtins.isinstance"
-            and len(test.args) == 2
-            and type(test.args[0]) is ast.Name
-            and test.args[0].id == name
-        ):
-            classes = test.args[1]
-            parts = classes.elts if type(classes) is ast.Tuple else [classes]
-            names = exception_names(sem, classes)
-            if names & {CANCELLED_ERROR, BASE_EXCEPTION, "builtins.object"}:
+        if t is ast.NamedExpr:
+            return truth(test.value)
+        if t is ast.Call:
+            if name and _isinstance_of_handled(sem, test, name):
+                return _isinstance_truth(sem, test)
+            if type(test.func) is ast.Attribute and test.func.attr == "cancelling" and not test.args:
                 return True
-            if all(type(p) in (ast.Name, ast.Attribute) and sem.qualname(p) for p in parts):
-                return False
+            if sem.qualname(test.func) == "asyncio.current_task":
+                return True
+            return None
+        if t is ast.Compare and len(test.ops) == 1:
+            left = test.left
+            if type(left) is ast.Call and type(left.func) is ast.Attribute and left.func.attr == "cancelling":
+                right = test.comparators[0]
+                if type(right) is ast.Constant and right.value == 0 and type(test.ops[0]) in (ast.Gt, ast.NotEq):
+                    return True
+        if (t is ast.Compare or t is ast.Name) and sem.version_lower_bound(test) is not None:
+            return True
         return None
 
     return truth
+
+
+def _isinstance_of_handled(sem, test: ast.Call, name: str) -> bool:
+    return (
+        type(test.func) is ast.Name
+        and sem.qualname(test.func) == "builtins.isinstance"
+        and len(test.args) == 2
+        and type(test.args[0]) is ast.Name
+        and test.args[0].id == name
+    )
+
+
+def _isinstance_truth(sem, test: ast.Call) -> bool | None:
+    classes = test.args[1]
+    parts = classes.elts if type(classes) is ast.Tuple else [classes]
+    names = exception_names(sem, classes)
+    if names & {CANCELLED_ERROR, BASE_EXCEPTION, "builtins.object"}:
+        return True
+    if all(type(p) in (ast.Name, ast.Attribute) and sem.qualname(p) for p in parts):
+        return False
+    return None
+
+
+def uncancels(stmts: list[ast.stmt]) -> bool:
+    """Whether ``stmts`` call ``<task>.uncancel()``: swallowing a cancellation on purpose,
+    and saying so to asyncio (``asyncio.timeout()`` and ``TaskGroup`` count on it)."""
+    for stmt in stmts:
+        for n in ast.walk(stmt):
+            if type(n) is ast.Call and type(n.func) is ast.Attribute and n.func.attr == "uncancel" and not n.args:
+                return True
+    return False
 
 
 # ---------------------------------------------------------------------------- coroutines

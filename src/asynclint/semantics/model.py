@@ -401,6 +401,10 @@ class SemanticModel:
             p = getattr(p, "_asl_parent", None)
         return False
 
+    def version_lower_bound(self, test: ast.AST) -> tuple[int, int] | None:
+        """``V`` when ``test`` holds on Python ``V`` and newer only (``sys.version_info >= V``)."""
+        return self._version_bound(test, negate=True)
+
     def _version_bound(self, test: ast.AST, negate: bool) -> tuple[int, int] | None:
         """``V`` when ``test`` (negated if ``negate``) holds only on Pythons older than ``V``."""
         if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
