@@ -24,9 +24,9 @@ from asynclint.knowledge.coroutines import (
     PROPERTY_DECORATORS,
     TRANSPARENT_DECORATORS,
 )
-from asynclint.knowledge.types import CLASSES, RETURNS, canonical
+from asynclint.knowledge.types import AWAIT_RETURNS, CLASSES, RETURNS, canonical
 from asynclint.project.summary import ClassSummary, FunctionSummary, ModuleSummary
-from asynclint.semantics.refs import SUPER
+from asynclint.semantics.refs import AWAITED, SUPER
 
 _MAX_DEPTH = 24
 
@@ -196,6 +196,8 @@ class ProjectIndex:
 
     def member(self, owner: Value, name: str, depth: int = 0) -> Value:
         kind = owner.kind
+        if name == AWAITED:
+            return self._awaited(owner, depth)
         if kind == "module":
             return self._module_member(owner.module, name, depth)
         if kind in ("class", "instance") and name == SUPER:
@@ -211,6 +213,17 @@ class ProjectIndex:
             t = ATTRIBUTE_TYPES.get(full) or ATTRIBUTE_TYPES.get(f"{owner.name}.*")
             return Value("external", t if t else full)
         return UNKNOWN
+
+    def _awaited(self, v: Value, depth: int) -> Value:
+        """The result of ``await``-ing ``v``: a project coroutine function's annotated return,
+        or what the tables say a library coroutine gives."""
+        if v.kind != "coroutine":
+            return UNKNOWN
+        if v.function is not None:
+            r = self.value(v.function.returns, depth + 1) if v.function.returns else UNKNOWN
+            return r if r.kind in ("instance", "external") else UNKNOWN
+        t = AWAIT_RETURNS.get(canonical(v.name))
+        return Value("external", t) if t else UNKNOWN
 
     def _module_member(self, mod: ModuleSummary, name: str, depth: int, _seen: frozenset = frozenset()) -> Value:
         entry = mod.names.get(name)

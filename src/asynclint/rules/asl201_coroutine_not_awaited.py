@@ -32,7 +32,8 @@ class CoroutineNotAwaited(Rule):
     methods through `self.`/`cls.`/`super()` and the class's project base classes (in any module),
     static and class methods, functions and classes imported from other modules (absolute or
     relative imports, re-exports from `__init__.py`), attributes and variables whose type is
-    known from a constructor call or an annotation, and the coroutine APIs of asyncio,
+    known from a constructor call, an annotation, or awaiting a coroutine function with an
+    annotated return (`repo = await get_repo()`), and the coroutine APIs of asyncio,
     aiohttp, asyncpg, aiofiles, httpx, redis.asyncio and motor. A callee that cannot be
     resolved is never assumed to be a coroutine function.
 
@@ -134,6 +135,52 @@ class CoroutineNotAwaited(Rule):
                     async with session.get(url) as resp:
                         await resp.read()
                     await session.close()
+            """,
+            unsafe=True,
+        ),
+        Example(
+            """
+            from app.deps import get_repo
+
+            class Handler:
+                async def start(self):
+                    self.repo = await get_repo()
+
+                async def register(self, user):
+                    self.repo.save(user)  # expect: ASL201
+
+            async def once(user):
+                repo = await get_repo()
+                repo.save(user)  # expect: ASL201
+            """,
+            title="a value from awaiting a project coroutine function with an annotated return",
+            files={
+                "app/__init__.py": "",
+                "app/deps.py": """
+                from app.repo import UserRepo
+
+                async def get_repo() -> UserRepo:
+                    return UserRepo()
+                """,
+                "app/repo.py": """
+                class UserRepo:
+                    async def save(self, user):
+                        ...
+                """,
+            },
+            fixed="""
+            from app.deps import get_repo
+
+            class Handler:
+                async def start(self):
+                    self.repo = await get_repo()
+
+                async def register(self, user):
+                    await self.repo.save(user)
+
+            async def once(user):
+                repo = await get_repo()
+                await repo.save(user)
             """,
             unsafe=True,
         ),

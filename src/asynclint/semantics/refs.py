@@ -47,6 +47,14 @@ def _value_ref(sem, expr: ast.AST, _depth: int) -> str | None:
             base = value_ref(sem, expr.value, _depth + 1)
             return f"{base}.{expr.attr}" if base else None
         return _single_assignment_ref(sem, expr, _depth)
+    if t is ast.Await:
+        # What awaiting gives: known types first (``await asyncpg.connect()``), else the
+        # index decides (a project coroutine function's annotated return).
+        ty = sem.type_of(expr)
+        if ty is not None:
+            return ty + "()"
+        inner = value_ref(sem, expr.value, _depth + 1)
+        return f"{inner}.{AWAITED}" if inner else None
     if t is ast.Call:
         if type(expr.func) is ast.Name and expr.func.id == "super" and not expr.args:
             return _super_ref(sem, expr)
@@ -69,6 +77,7 @@ def _super_ref(sem, call: ast.Call) -> str | None:
 
 
 SUPER = "<super>"
+AWAITED = "<await>"  # the member of a coroutine (or awaitable) that is its awaited result
 
 
 def _single_assignment_ref(sem, name: ast.Name, depth: int) -> str | None:
@@ -79,7 +88,7 @@ def _single_assignment_ref(sem, name: ast.Name, depth: int) -> str | None:
     b = binds[0]
     if b.kind != "assign" or b.value is None or b.annotation is not None:
         return None
-    if type(b.value) not in (ast.Call, ast.Attribute, ast.Name):
+    if type(b.value) not in (ast.Call, ast.Attribute, ast.Name, ast.Await):
         return None
     return value_ref(sem, b.value, depth + 1)
 
