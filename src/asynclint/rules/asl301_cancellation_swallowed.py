@@ -11,6 +11,7 @@ from asynclint.semantics.flow import (
     catches_cancellation,
     contains_await_point,
     exception_names,
+    stored_then_raised,
     uncancels,
 )
 
@@ -35,8 +36,9 @@ class CancellationSwallowed(Rule):
     a re-raise guarded by a test that this task is being cancelled (`task.cancelling()`,
     `asyncio.current_task()`, also behind a `sys.version_info >= (3, 11)` guard): that is
     how code tells its own cancellation from a `CancelledError` raised by something it
-    waited on; and a handler that calls `uncancel()`, which swallows one cancellation on
-    purpose and tells asyncio so.
+    waited on; a handler that keeps the exception (`errors.append(exc)`, `self._error = exc`)
+    when the function raises what it kept later (`raise errors[0]`); and a handler that calls
+    `uncancel()`, which swallows one cancellation on purpose and tells asyncio so.
     Also flags `contextlib.suppress(asyncio.CancelledError)` (or `BaseException`) in async
     context.
 
@@ -57,8 +59,9 @@ class CancellationSwallowed(Rule):
     document why.
 
     Waiting for a child task after cancelling it is not flagged: `task.cancel()` followed,
-    in the same function, by `await task` inside `except CancelledError` or
-    `contextlib.suppress(CancelledError)` expects the child's `CancelledError`.
+    in the same function, by `await task` (also under a `with`/`async with`, such as a
+    timeout) inside `except CancelledError` or `contextlib.suppress(CancelledError)` expects
+    the child's `CancelledError`.
     """
     bad = (
         Example(
@@ -147,6 +150,22 @@ class CancellationSwallowed(Rule):
                         raise
             """,
             title="the `cancelling()` test the wrong way round",
+        ),
+        Example(
+            """
+            import asyncio
+
+            async def close_all(exits, log):
+                errors = []
+                for ctx in exits:
+                    try:
+                        await ctx.__aexit__(None, None, None)
+                    except asyncio.CancelledError as exc:  # expect: ASL301
+                        errors.append(exc)
+                for e in errors:
+                    log.warning("cleanup failed: %r", e)
+            """,
+            title="errors collected but never raised",
         ),
     )
     good = (
@@ -266,6 +285,31 @@ class CancellationSwallowed(Rule):
             """,
             title="swallowing one cancellation on purpose, with `uncancel()`",
         ),
+        Example(
+            """
+            import asyncio
+
+            async def stop_all(self):
+                for task in self._tasks:
+                    task.cancel("shutting down")
+                    try:
+                        async with asyncio.timeout(1):
+                            await task
+                    except asyncio.CancelledError:
+                        pass
+
+            async def close_all(exits):
+                errors = []
+                for ctx in exits:
+                    try:
+                        await ctx.__aexit__(None, None, None)
+                    except (Exception, asyncio.CancelledError) as exc:
+                        errors.append(exc)
+                if errors:
+                    raise errors[0]
+            """,
+            title="cancelled child awaited under a timeout; errors collected and raised after the cleanup",
+        ),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: RuleContext) -> None:
@@ -277,7 +321,7 @@ class CancellationSwallowed(Rule):
             # Cancellation arrives only at an await point; nothing to swallow without one.
             if not contains_await_point(sem.parent(node).body):
                 return
-        if always_raises(sem, node.body, cancellation_truth(sem, node)) or uncancels(node.body):
+        if always_raises(sem, node.body, cancellation_truth(sem, node)) or uncancels(node.body) or stored_then_raised(sem, node):
             return
         if what == "CancelledError" and _awaits_a_task_it_cancelled(sem, sem.parent(node).body, node):
             return
@@ -319,12 +363,7 @@ def _awaits_a_task_it_cancelled(sem, body: list[ast.stmt], anchor: ast.AST) -> b
     """``task.cancel()`` then ``await task`` inside ``except CancelledError``/``suppress``:
     the idiom for waiting until a child task has finished cancelling. The CancelledError
     expected there is the child's, so this is not the task swallowing its own."""
-    awaited = []
-    for stmt in body:
-        value = stmt.value if type(stmt) in (ast.Expr, ast.Assign, ast.AnnAssign) else None
-        if type(value) is not ast.Await or type(value.value) not in (ast.Name, ast.Attribute):
-            return False
-        awaited.append(ast.dump(value.value))
+    awaited = _awaited_only(body)
     if not awaited:
         return False
     func = sem.enclosing_function(anchor)
@@ -333,6 +372,24 @@ def _awaits_a_task_it_cancelled(sem, body: list[ast.stmt], anchor: ast.AST) -> b
     cancelled = {
         ast.dump(n.func.value)
         for n in ast.walk(func)
-        if type(n) is ast.Call and type(n.func) is ast.Attribute and n.func.attr == "cancel" and not n.args and n.lineno <= anchor.lineno
+        if type(n) is ast.Call and type(n.func) is ast.Attribute and n.func.attr == "cancel" and len(n.args) <= 1 and n.lineno <= anchor.lineno
     }
     return all(a in cancelled for a in awaited)
+
+
+def _awaited_only(body: list[ast.stmt]) -> list[str] | None:
+    """What ``body`` awaits, when all it does is ``await x`` statements, also inside a
+    ``with``/``async with`` (``async with asyncio.timeout(0.1): await task``); else None."""
+    awaited: list[str] = []
+    for stmt in body:
+        if type(stmt) in (ast.With, ast.AsyncWith):
+            inner = _awaited_only(stmt.body)
+            if inner is None:
+                return None
+            awaited += inner
+            continue
+        value = stmt.value if type(stmt) in (ast.Expr, ast.Assign, ast.AnnAssign) else None
+        if type(value) is not ast.Await or type(value.value) not in (ast.Name, ast.Attribute):
+            return None
+        awaited.append(ast.dump(value.value))
+    return awaited

@@ -606,6 +606,50 @@ def _isinstance_truth(sem, test: ast.Call) -> bool | None:
     return None
 
 
+def stored_then_raised(sem, handler: ast.ExceptHandler) -> bool:
+    """``except ... as exc: errors.append(exc)`` (or ``self._error = exc``), and later in the
+    same function a ``raise`` of what was stored (``raise errors[0]``,
+    ``raise ExceptionGroup("...", errors)``): the exception is collected to be raised once
+    the cleanup is done, not swallowed."""
+    name = handler.name
+    if not name:
+        return False
+    kept: set[str] = set()
+    for stmt in handler.body:
+        for n in ast.walk(stmt):
+            target = None
+            if (
+                type(n) is ast.Call
+                and type(n.func) is ast.Attribute
+                and n.func.attr in ("append", "add", "insert", "extend")
+                and any(type(a) is ast.Name and a.id == name for a in n.args)
+            ):
+                target = n.func.value
+            elif type(n) is ast.Assign and type(n.value) is ast.Name and n.value.id == name and len(n.targets) == 1:
+                target = n.targets[0]
+                if type(target) is ast.Subscript:
+                    target = target.value
+            key = _plain_dotted(target) if target is not None else None
+            if key is not None:
+                kept.add(key)
+    if not kept:
+        return False
+    func = sem.enclosing_function(handler)
+    if func is None:
+        return False
+    end = getattr(handler, "end_lineno", handler.lineno)
+    for n in ast.walk(func):
+        if type(n) is ast.Raise and n.exc is not None and n.lineno > end:
+            if any(_plain_dotted(m) in kept for m in ast.walk(n.exc) if type(m) in (ast.Name, ast.Attribute)):
+                return True
+    return False
+
+
+def _plain_dotted(expr: ast.AST) -> str | None:
+    """``errors``, ``self._error``: a name or attribute chain, not a call's callee."""
+    return dotted_name(expr) if type(expr) in (ast.Name, ast.Attribute) else None
+
+
 def uncancels(stmts: list[ast.stmt]) -> bool:
     """Whether ``stmts`` call ``<task>.uncancel()``: swallowing a cancellation on purpose,
     and saying so to asyncio (``asyncio.timeout()`` and ``TaskGroup`` count on it)."""
