@@ -145,3 +145,66 @@ def test_the_benchmark_switch_drops_only_the_project_index(project, monkeypatch)
     assert found(without) == [("pkg/other.py", 5, "ASL101")]  # ASL101 is per-file; ASL110/201 need the index
     monkeypatch.delenv("ASYNCLINT_BENCH_WITHOUT_INDEX")
     assert found(run(project, cache=False)) == BASE
+
+
+def run_scope(root: Path, names, cache=True):
+    """As the CLI runs: the memo is named by the paths asked for, not by the files found."""
+    cfg = Config(base_dir=str(root), cache_dir=str(root / ".cache"), cache=cache)
+    items = [(str(root / n), n) for n in names]
+    return lint_files(items, cfg, root, findings_only=True, scope=[str(root / "pkg")])
+
+
+def test_a_file_added_to_the_scope_is_a_change_not_a_new_memo(project):
+    assert found(run_scope(project, NAMES)) == BASE
+    write(project / "pkg/later.py", "async def thing():\n    return 1\n")
+    write(project / "pkg/late_use.py", "from pkg.later import thing\n\n\nasync def main():\n    thing()\n")
+    names = tuple(sorted((*NAMES, "pkg/later.py", "pkg/late_use.py")))
+    again = run_scope(project, names)
+    assert ("pkg/late_use.py", 5, "ASL201") in found(again)
+    assert not again.cache_stats.pass2_memo_hit
+    assert (again.cache_stats.misses, again.cache_stats.settled_files) == (2, 2)
+    assert found(again) == found(run_scope(project, names, cache=False))
+    assert run_scope(project, names).cache_stats.pass2_memo_hit
+
+
+def test_a_file_that_leaves_the_scope_settles_its_readers(project):
+    run_scope(project, NAMES)
+    (project / "pkg/reexport.py").unlink()
+    names = tuple(n for n in NAMES if n != "pkg/reexport.py")
+    again = run_scope(project, names)
+    # indirect.py imported fetch through reexport.py: now unknown, so no finding
+    assert found(again) == [f for f in BASE if f[0] != "pkg/indirect.py"]
+    assert (again.cache_stats.misses, again.cache_stats.settled_files) == (0, 1)
+    assert found(again) == found(run_scope(project, names, cache=False))
+
+
+SCOPE_EDITS = [
+    ("write", "pkg/later.py", "async def thing():\n    return 1\n"),
+    ("write", "pkg/late_use.py", "from pkg.later import thing\nfrom pkg import coros\n\n\nasync def main():\n    thing()\n    coros.fetch()\n"),
+    ("delete", "pkg/later.py", None),
+    ("write", "pkg/coros.py", "def fetch():\n    return 1\n"),
+    ("delete", "pkg/io.py", None),
+    ("write", "pkg/io.py", FILES["pkg/io.py"]),
+    ("write", "pkg/later.py", "class Thing:\n    async def __call__(self):\n        ...\n\n\nasync def thing():\n    return 1\n"),
+    ("delete", "pkg/__init__.py", None),
+    ("write", "pkg/__init__.py", ""),
+    ("write", "pkg/coros.py", FILES["pkg/coros.py"]),
+]
+
+
+def test_every_file_added_or_removed_gives_the_findings_of_a_run_without_cache(project):
+    def names():
+        return tuple(sorted(p.relative_to(project).as_posix() for p in (project / "pkg").rglob("*.py")))
+
+    run_scope(project, names())
+    for n, (action, name, text) in enumerate(SCOPE_EDITS):
+        if action == "delete":
+            (project / name).unlink()
+        else:
+            write(project / name, text)
+        incremental = run_scope(project, names())
+        fresh = run_scope(project, names(), cache=False)
+        assert [(f.path, f.line, f.code, f.message) for f in incremental.findings] == [
+            (f.path, f.line, f.code, f.message) for f in fresh.findings
+        ], n
+        assert run_scope(project, names()).cache_stats.pass2_memo_hit, n

@@ -122,3 +122,14 @@ def test_a_fully_warm_cli_run_imports_no_rule_and_no_project_index(project):
     assert json.loads(warm.stdout) == json.loads(cold.stdout)
     assert [len(json.loads(cold.stdout))] == [1]
     assert "MODULES:\n" in warm.stderr
+
+
+def test_the_cli_keeps_one_memo_per_scope_as_files_come_and_go(project):
+    env = {**os.environ, "ASYNCLINT_CACHE_DIR": str(project / ".cache")}
+    cmd = [sys.executable, "-m", "asynclint", "pkg", "--format", "json"]
+    first = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    assert [(f["path"], f["line"]) for f in json.loads(first.stdout)] == [("pkg/use.py", 6)]
+    write(project / "pkg" / "later.py", "async def thing():\n    return 1\n")
+    again = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    assert [(f["path"], f["line"]) for f in json.loads(again.stdout)] == [("pkg/use.py", 6), ("pkg/use.py", 7)]
+    assert len(memos(project)) == 1

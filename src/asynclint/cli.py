@@ -153,7 +153,7 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
     bar = ProgressBar() if wanted(config.quiet) else None
     try:
         fixing = bool(config.fix or opts.get("fix_only") or opts.get("diff"))
-        run = lint_files(disc.files, config, project_root, progress=bar, findings_only=not fixing)
+        run = lint_files(disc.files, config, project_root, progress=bar, findings_only=not fixing, scope=file_paths)
     finally:
         if bar is not None:
             bar.close()

@@ -301,7 +301,12 @@ def effective_jobs(config: Config, n_files: int) -> int:
 
 
 def lint_files(
-    items: Sequence[tuple[str, str]], config: Config, project_root: Path | None = None, progress: Any = None, findings_only: bool = False
+    items: Sequence[tuple[str, str]],
+    config: Config,
+    project_root: Path | None = None,
+    progress: Any = None,
+    findings_only: bool = False,
+    scope: Sequence[str] | None = None,
 ) -> RunResult:
     """Lint (path, display path) pairs; the output order is deterministic whatever ``--jobs``.
 
@@ -310,13 +315,15 @@ def lint_files(
     ``findings_only`` (the caller reads only findings and errors: no fixes, no summaries), pass
     2's memo of the same file list answers for every file the run's changes cannot have
     affected (see ``asynclint.memo``), and the run's ``files`` carry only their path and errors.
+    ``scope``, the paths the items were discovered from, names that memo: files added to or
+    removed from the same scope are then changes like edits, not a different memo.
     """
     from asynclint import memo
     from asynclint.cache import activate, open_cache
 
     cache = open_cache(config, project_root)
     if findings_only and cache.enabled and items:
-        state = memo.load(cache, items, project_root)
+        state = memo.load(cache, items, project_root, scope)
         if state is not None and state.unchanged:
             cache.stats.hits = len(items)
             cache.stats.pass2_memo_hit = True
@@ -341,7 +348,7 @@ def lint_files(
     cache.save()
     cache.stats.settled_files = len(results)
     if reads is not None:
-        memo.save(cache, items, run.files, reads)
+        memo.save(cache, items, run.files, reads, scope)
     run.cache_stats = cache.stats
     return run
 
@@ -406,12 +413,12 @@ def _relint_changed(state: Any, items: Sequence[tuple[str, str]], config: Config
     changed = state.changed
     fresh, linter = _pass1(cache, [items[i] for i in changed], config, project_root, progress)
     settling: dict[int, FileResult] = dict(zip(changed, fresh))
-    edited = set(state.outside_changed)
+    edited = state.outside_changed | state.removed
     for i, r in settling.items():
-        rec = state.records[i]
+        rec = state.records[i]  # None: new to the scope
         module = r.summary.module if r.summary is not None else None
-        if module != rec.module or r.summary_digest != rec.summary_digest or r.summary_digest is None:
-            edited.update(m for m in (rec.module, module) if m)
+        if rec is None or module != rec.module or r.summary_digest != rec.summary_digest or r.summary_digest is None:
+            edited.update(m for m in (rec.module if rec is not None else None, module) if m)
     if edited:
         readers = [i for i, rec in enumerate(state.records) if i not in settling and not rec.reads.isdisjoint(edited)]
         if readers:
@@ -419,7 +426,16 @@ def _relint_changed(state: Any, items: Sequence[tuple[str, str]], config: Config
             settling.update(zip(readers, more))
             linter = linter or more_linter
 
-    module_files = state.module_files()
+    # Module name -> the first linted file defining it, as the eager index takes them.
+    module_files: dict[str, int] = {}
+    for i, rec in enumerate(state.records):
+        if i in settling:
+            summary = settling[i].summary
+            module = summary.module if summary is not None else None
+        else:
+            module = rec.module
+        if module is not None:
+            module_files.setdefault(module, i)
     outside_loader = None
     if project_root is not None:
         from asynclint.project.discovery import ModuleLoader

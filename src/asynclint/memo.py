@@ -2,9 +2,9 @@
 re-settles only what the edit can have changed.
 
 Pass 2 settles deferred call sites against the project index; it needs every file's summary
-and deferred records, and the rules that settle them. One small file per (configuration, list
-of linted files) (``pass2-<config>-<files>.pickle`` in the cache directory) keeps, for every
-linted file, in order:
+and deferred records, and the rules that settle them. One small file per (configuration,
+scope) (``pass2-<config>-<scope>.pickle`` in the cache directory; the scope is the paths the
+CLI was asked to lint, or the exact file list for API callers) keeps, for every linted file:
 
 - its path, display path, stat stamp, content digest and per-file-ignore key (as the
   per-file index keeps them);
@@ -18,9 +18,10 @@ digest), or None when there was none.
 
 A run whose every input still matches takes all findings from it (``MemoState.unchanged``):
 it does not open the per-file index, unpickles no summary or deferred call site, and imports
-no rule and no project index. When some files changed, ``engine`` lints just those, and
-re-settles them plus the files that read a module whose summary fingerprint changed (or an
-outside module that changed); every other file keeps its findings from here. The
+no rule and no project index. When some files changed (or entered or left the scope),
+``engine`` lints just those, and re-settles them plus the files that read a module whose
+summary fingerprint changed, a module whose file entered or left the scope, or an outside
+module that changed; every other file keeps its findings from here. The
 configuration, asynclint's own code and the project root are in the cache key already; the
 exclude patterns (which decide what the project offers pass 2) are hashed into the file name.
 Anything unreadable or corrupt is a miss: the ordinary path runs and rewrites the memo.
@@ -61,55 +62,65 @@ class Record(NamedTuple):
 
 @dataclass
 class MemoState:
-    """A memo for this run's file list, checked against the files as they are now."""
+    """The memo of this run's scope, checked against the files as they are now. ``records``
+    follows the run's items; a file new to the scope has None."""
 
     path: Path
-    records: list[Record]  # restamped where only the stat changed
+    records: list[Record | None]  # restamped where only the stat changed
     outside: dict  # module -> (path, stamp, digest) | None
-    changed: list[int] = field(default_factory=list)  # items whose content or per-file key changed
+    changed: list[int] = field(default_factory=list)  # items new to the scope, or whose content or per-file key changed
     outside_changed: set[str] = field(default_factory=set)  # outside modules that changed or appeared
+    removed: set[str] = field(default_factory=set)  # modules of files that left the scope
     restamped: bool = False
 
     @property
     def unchanged(self) -> bool:
-        return not self.changed and not self.outside_changed
+        return not self.changed and not self.outside_changed and not self.removed
 
     def findings(self) -> list:
         from asynclint.finding import Finding
 
-        return sorted((f for r in self.records for f in r.findings), key=Finding.sort_key)
-
-    def module_files(self) -> dict[str, int]:
-        """Module name -> index of the first linted file that defines it (as the index takes them)."""
-        out: dict[str, int] = {}
-        for i, r in enumerate(self.records):
-            if r.module is not None:
-                out.setdefault(r.module, i)
-        return out
+        return sorted((f for r in self.records if r is not None for f in r.findings), key=Finding.sort_key)
 
 
-def memo_path(cache: Any, items: Sequence[tuple[str, str]]) -> Path:
+def memo_path(cache: Any, scope: Sequence[str] | Sequence[tuple[str, str]]) -> Path:
+    """One memo per configuration and scope: the paths the run was asked to lint (the CLI's
+    arguments, so a file added under ``src/`` is a change to the same memo), or, for API
+    callers that give none, the exact list of (path, display) items."""
     h = hashlib.blake2b(digest_size=12)
     h.update(repr((FORMAT, cache.key, cache.config.exclude, cache.config.extend_exclude)).encode())
-    for path, display in items:
-        h.update(f"{os.path.abspath(path)}\0{display}\0".encode("utf-8", "surrogateescape"))
+    for entry in scope:
+        if isinstance(entry, tuple):
+            entry = f"{os.path.abspath(entry[0])}\0{entry[1]}"
+        else:
+            entry = "scope\0" + os.path.abspath(entry)
+        h.update(f"{entry}\0".encode("utf-8", "surrogateescape"))
     return cache.directory / f"pass2-{cache.key}-{h.hexdigest()}.pickle"
 
 
-def load(cache: Any, items: Sequence[tuple[str, str]], project_root: Path | None) -> MemoState | None:
-    """The memo of this run's file list, with what changed since it was written; None when
-    there is none (or it cannot be read)."""
-    path = memo_path(cache, items)
+def load(cache: Any, items: Sequence[tuple[str, str]], project_root: Path | None, scope: Sequence[str] | None = None) -> MemoState | None:
+    """The memo of this run's scope, with what changed since it was written (files edited,
+    added to or gone from the scope, outside modules); None when there is none (or it cannot
+    be read)."""
+    path = memo_path(cache, scope if scope is not None else items)
     try:
         with open(path, "rb") as f:
             fmt, records, outside = pickle.load(f)
-        if fmt != FORMAT or len(records) != len(items):
+        if fmt != FORMAT:
+            return None
+        by_path = {rec.path: rec for rec in records}
+        if len(by_path) != len(records):
             return None
         state = MemoState(path, [], outside)
         now = time.time()
-        for i, ((p, display), rec) in enumerate(zip(items, records)):
-            if rec.display != display or rec.path != os.path.abspath(p):
-                return None
+        for i, (p, display) in enumerate(items):
+            rec = by_path.pop(os.path.abspath(p), None)
+            if rec is None or rec.display != display:
+                if rec is not None and rec.module:
+                    state.removed.add(rec.module)
+                state.changed.append(i)
+                state.records.append(None)
+                continue
             if rec.file_key != cache.file_key(p):
                 state.changed.append(i)
             else:
@@ -123,6 +134,7 @@ def load(cache: Any, items: Sequence[tuple[str, str]], project_root: Path | None
                             rec = rec._replace(stamp=new_stamp)
                             state.restamped = True
             state.records.append(rec)
+        state.removed.update(rec.module for rec in by_path.values() if rec.module)
         if outside:
             state.outside_changed = _outside_changed(outside, project_root, cache.config)
     except Exception:  # noqa: BLE001 - missing, corrupt, or a file that went away: a miss
@@ -153,7 +165,7 @@ def record_for(cache: Any, path: str, result: Any, reads: frozenset) -> Record |
     )
 
 
-def save(cache: Any, items: Sequence[tuple[str, str]], results: Sequence[Any], reads: Sequence[frozenset]) -> None:
+def save(cache: Any, items: Sequence[tuple[str, str]], results: Sequence[Any], reads: Sequence[frozenset], scope: Sequence[str] | None = None) -> None:
     """Keep this run's pass-2 output, when every input is known (each file cached by content,
     every summary pass 2 read from outside the run accounted for)."""
     if cache.deps_unsure or len(results) != len(items) or len(reads) != len(items):
@@ -164,7 +176,7 @@ def save(cache: Any, items: Sequence[tuple[str, str]], results: Sequence[Any], r
         if rec is None:
             return
         records.append(rec)
-    write(cache, memo_path(cache, items), records, dict(cache.deps))
+    write(cache, memo_path(cache, scope if scope is not None else items), records, dict(cache.deps))
 
 
 def _content_digest(path: str) -> bytes:
