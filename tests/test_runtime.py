@@ -358,3 +358,14 @@ def test_sarif_carries_the_stack_and_the_confirmation(tmp_path):
     props = result["properties"]
     assert props["origin"] == "runtime" and props["confirmed"] is True and props["count"] == 1
     assert props["stack"][0] == "one.py:6 in <module>" and props["stack"][-1] == "one.py:4 in main"
+
+
+def test_an_unclosed_aiohttp_session_is_reported_where_it_was_made(tmp_path):
+    """aiohttp is imported by the program after the hooks are in: patched on import."""
+    pytest.importorskip("aiohttp")
+    out = tmp_path / "report.json"
+    proc = run([*ASYNCLINT, "run", "--format", "json", "-o", str(out), "--", "python", "aiohttp_session.py"])
+    assert proc.returncode == 0, proc.stderr
+    findings = json.loads(out.read_text())
+    assert triples(findings) == {("ASL504", "aiohttp_session.py", 10)}
+    assert findings[0]["message"].startswith("Unclosed client session: the object created here was never closed")

@@ -6,7 +6,9 @@
 - ``BaseEventLoop.call_exception_handler``: task exceptions never retrieved (ASL502, ASL203)
   and tasks destroyed pending (ASL503), located at the coroutine's origin.
 - ``call_soon``/``call_later``/``call_at``/``create_task`` from another thread (ASL505).
-- ``__del__`` of loops and transports: unclosed resources (ASL504) at their creation site.
+- ``__del__`` of loops and transports, and of library resources that warn the same way when
+  their module is imported (aiohttp's ``ClientSession``): unclosed resources (ASL504) at
+  their creation site.
 - ``warnings._warn_unawaited_coroutine``: coroutines never awaited (ASL201).
 """
 
@@ -18,6 +20,7 @@ import threading
 import time
 import warnings
 from collections import Counter
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from asynclint.runtime.frames import _OWN_PREFIX as OWN_PREFIX
@@ -337,7 +340,10 @@ def _make_init(orig: Callable) -> Callable:
     return __init__
 
 
-def _make_del(orig: Callable) -> Callable:
+def _make_del(orig: Callable, warn_param: str = "_warn") -> Callable:
+    """``__del__`` of a class that warns through a parameter: asyncio's take ``_warn`` (the
+    function), aiohttp's ``_warnings`` (the module)."""
+
     def __del__(self, _warn=warnings.warn):
         def recording_warn(message, category=None, stacklevel=1, source=None):
             if category is ResourceWarning:
@@ -351,10 +357,66 @@ def _make_del(orig: Callable) -> Callable:
                             pass
             return _warn(message, category, stacklevel + 1, source)
 
-        orig(self, _warn=recording_warn)
+        if warn_param == "_warn":
+            orig(self, _warn=recording_warn)
+        else:
+            orig(self, **{warn_param: SimpleNamespace(warn=recording_warn)})
 
     __del__.__wrapped__ = orig
     return __del__
+
+
+# Library classes that warn when collected unclosed, patched when their module is imported:
+# module -> (class, the ``__del__`` parameter it warns through).
+THIRD_PARTY_RESOURCES: dict[str, tuple[str, str]] = {
+    "aiohttp.client": ("ClientSession", "_warnings"),
+}
+
+
+def _hook_resource(module: Any) -> None:
+    cls_name, warn_param = THIRD_PARTY_RESOURCES[module.__name__]
+    cls = getattr(module, cls_name, None)
+    if not isinstance(cls, type) or "__del__" not in vars(cls):
+        return
+    if STATE.options.full and "__init__" in vars(cls):
+        _patch(cls, "__init__", _make_init(vars(cls)["__init__"]))
+    _patch(cls, "__del__", _make_del(vars(cls)["__del__"], warn_param))
+
+
+class _ModuleHooks:
+    """Runs a hook on a watched module once, when it is imported (or at install, if it was),
+    through the import watcher the blocking-call wrappers use."""
+
+    def __init__(self, hooks: dict[str, Callable[[Any], None]]):
+        self.by_prefix = hooks
+        self.done: set[str] = set()
+        self.watcher: Any = None
+
+    def module_loaded(self, name: str, module: Any) -> None:
+        if name in self.done:
+            return
+        self.done.add(name)
+        try:
+            self.by_prefix[name](module)
+        except Exception:
+            pass
+
+    def install(self) -> None:
+        from asynclint.runtime.blocking import _ImportWatcher
+
+        for name in self.by_prefix:
+            if name in sys.modules:
+                self.module_loaded(name, sys.modules[name])
+        self.watcher = _ImportWatcher(self)
+        sys.meta_path.insert(0, self.watcher)
+
+    def uninstall(self) -> None:
+        if self.watcher is not None and self.watcher in sys.meta_path:
+            sys.meta_path.remove(self.watcher)
+        self.watcher = None
+
+
+_module_hooks: _ModuleHooks | None = None
 
 
 def _make_del_when(orig: Callable, will_warn: Callable[[Any], bool], what: str) -> Callable:
@@ -468,10 +530,16 @@ def install() -> None:
             _patch(cls, "__del__", _make_del(vars(cls)["__del__"]))
     saved = _saved_origin_depth if STATE.options.full else sys.get_coroutine_origin_tracking_depth()
     _patch(warnings, "_warn_unawaited_coroutine", _make_warn_unawaited(warnings._warn_unawaited_coroutine, lambda: saved))
+    global _module_hooks
+    _module_hooks = _ModuleHooks({name: _hook_resource for name in THIRD_PARTY_RESOURCES})
+    _module_hooks.install()
 
 
 def uninstall() -> None:
-    global _watchdog
+    global _watchdog, _module_hooks
+    if _module_hooks is not None:
+        _module_hooks.uninstall()
+        _module_hooks = None
     if _watchdog is not None:
         _watchdog.stop_event.set()
         _watchdog = None
