@@ -238,12 +238,20 @@ AWAIT_RETURNS: dict[str, str] = {
     "asyncpg.Pool.acquire": "asyncpg.Connection",
     "aiofiles.open": "aiofiles.File",
     "asyncio.open_connection": "tuple",
+    "asyncio.open_unix_connection": "tuple",
     "asyncio.create_subprocess_exec": "asyncio.subprocess.Process",
     "asyncio.create_subprocess_shell": "asyncio.subprocess.Process",
     "redis.asyncio.from_url": "redis.asyncio.Redis",
     **{f"aiohttp.ClientSession.{m}": "aiohttp.ClientResponse" for m in ("get", "post", "put", "patch", "delete", "head", "options", "request")},
     "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
     **{f"httpx.AsyncClient.{m}": "httpx.Response" for m in ("get", "post", "put", "patch", "delete", "head", "options", "request", "send")},
+}
+
+# Calls that give a fixed tuple, element types by position (``await`` first when the callable
+# is also in AWAIT_RETURNS): ``reader, writer = await asyncio.open_connection(host, port)``.
+UNPACKED_RETURNS: dict[str, tuple[str, ...]] = {
+    "asyncio.open_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
+    "asyncio.open_unix_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
 }
 
 # ``with X as y``/``async with X as y``: the type bound to ``y`` when it is not X's own type.

@@ -32,8 +32,9 @@ class CoroutineNotAwaited(Rule):
     methods through `self.`/`cls.`/`super()` and the class's project base classes (in any module),
     static and class methods, functions and classes imported from other modules (absolute or
     relative imports, re-exports from `__init__.py`), attributes and variables whose type is
-    known from a constructor call, an annotation, or awaiting a coroutine function with an
-    annotated return (`repo = await get_repo()`), and the coroutine APIs of asyncio,
+    known from a constructor call, an annotation, awaiting a coroutine function with an
+    annotated return (`repo = await get_repo()`) or unpacking a known tuple
+    (`reader, writer = await asyncio.open_connection(...)`), and the coroutine APIs of asyncio,
     aiohttp, asyncpg, aiofiles, httpx, redis.asyncio and motor. A callee that cannot be
     resolved is never assumed to be a coroutine function.
 
@@ -135,6 +136,32 @@ class CoroutineNotAwaited(Rule):
                     async with session.get(url) as resp:
                         await resp.read()
                     await session.close()
+            """,
+            unsafe=True,
+        ),
+        Example(
+            """
+            import asyncio
+
+            class Connection:
+                async def open(self, host, port):
+                    self.reader, self.writer = await asyncio.open_connection(host, port)
+
+                async def send(self, data):
+                    self.writer.write(data)
+                    self.writer.drain()  # expect: ASL201
+            """,
+            title="streams unpacked from `asyncio.open_connection()`",
+            fixed="""
+            import asyncio
+
+            class Connection:
+                async def open(self, host, port):
+                    self.reader, self.writer = await asyncio.open_connection(host, port)
+
+                async def send(self, data):
+                    self.writer.write(data)
+                    await self.writer.drain()
             """,
             unsafe=True,
         ),

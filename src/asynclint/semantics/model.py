@@ -14,7 +14,7 @@ import builtins
 from collections import defaultdict
 from typing import Iterable, Iterator
 
-from asynclint.knowledge.types import AWAIT_RETURNS, BINOP_RETURNS, CLASSES, ENTER_RETURNS, ITEM_RETURNS, RETURNS, canonical
+from asynclint.knowledge.types import AWAIT_RETURNS, BINOP_RETURNS, CLASSES, ENTER_RETURNS, ITEM_RETURNS, RETURNS, UNPACKED_RETURNS, canonical
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -54,15 +54,18 @@ THREAD_HANDOFF_NAMES = frozenset(
 class Binding:
     """One way a name gets a value in a scope."""
 
-    __slots__ = ("kind", "target", "value", "annotation", "node", "scope")
+    __slots__ = ("kind", "target", "value", "annotation", "node", "scope", "index")
 
-    def __init__(self, kind, scope, *, target=None, value=None, annotation=None, node=None):
+    def __init__(self, kind, scope, *, target=None, value=None, annotation=None, node=None, index=None):
         self.kind = kind  # import | assign | param | def | asyncdef | class | with | other
         self.scope = scope
         self.target = target  # qualified name, for imports
         self.value = value  # the assigned expression / the with-item's context expression
         self.annotation = annotation
         self.node = node
+        # ``reader, writer = await open_connection()``: kind "other", the whole right-hand side
+        # as ``value`` and the position of this name in the unpacking.
+        self.index = index
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"Binding({self.kind}, {self.target or ''})"
@@ -225,11 +228,11 @@ class SemanticModel:
                 scope = scope.parent
         return scope
 
-    def _bind_target(self, target, scope: Scope, kind: str, value=None, annotation=None) -> None:
+    def _bind_target(self, target, scope: Scope, kind: str, value=None, annotation=None, index=None) -> None:
         t = type(target)
         if t is ast.Name:
             self._binding_scope(scope, target.id).bind(
-                target.id, Binding(kind, scope, value=value, annotation=annotation, node=target)
+                target.id, Binding(kind, scope, value=value, annotation=annotation, node=target, index=index)
             )
         elif t is ast.Tuple or t is ast.List:
             # ``a, b = X(), Y()`` binds element by element; any other unpacking is opaque.
@@ -237,18 +240,21 @@ class SemanticModel:
             if kind == "assign" and type(value) in (ast.Tuple, ast.List) and len(value.elts) == len(target.elts):
                 if not any(type(e) is ast.Starred for e in (*target.elts, *value.elts)):
                     values = value.elts
+            positional = kind == "assign" and not any(type(e) is ast.Starred for e in target.elts)
             for i, elt in enumerate(target.elts):
                 if values is not None:
                     self._bind_target(elt, scope, "assign", value=values[i])
+                elif positional and type(elt) in (ast.Name, ast.Attribute):
+                    self._bind_target(elt, scope, "other", value=value, index=i)
                 else:
                     self._bind_target(elt, scope, "other")
         elif t is ast.Starred:
             self._bind_target(target.value, scope, "other")
-        elif t is ast.Attribute and type(target.value) is ast.Name and kind in ("assign", "with"):
+        elif t is ast.Attribute and type(target.value) is ast.Name and (kind in ("assign", "with") or index is not None):
             info = self._method_class(scope, target.value.id)
             if info is not None:
                 info.attrs.setdefault(target.attr, []).append(
-                    Binding(kind, scope, value=value, annotation=annotation, node=target)
+                    Binding(kind, scope, value=value, annotation=annotation, node=target, index=index)
                 )
         # Class-level annotations (``conn: sqlite3.Connection``) also type ``self.conn``.
         if t is ast.Name and scope.kind == "class" and kind == "assign":
@@ -635,12 +641,26 @@ class SemanticModel:
                     bt = self.type_of(b.value, b.scope, depth + 1)
             elif b.kind == "with":
                 bt = self._enter_type(b.value, b.scope, depth)
+            elif b.index is not None:
+                bt = self._unpacked_type(b.value, b.index, b.scope, depth)
             else:
                 return None
             if bt is None or (result is not None and bt != result):
                 return None
             result = bt
         return result
+
+    def _unpacked_type(self, value: ast.AST, index: int, scope: Scope, depth: int) -> str | None:
+        """The type of element ``index`` of ``await f(...)``/``f(...)`` for the library calls
+        known to give a fixed tuple (``reader, writer = await asyncio.open_connection(...)``)."""
+        call = value.value if type(value) is ast.Await else value
+        if type(call) is not ast.Call:
+            return None
+        name = self.callee_name(call.func, scope, depth)
+        types = UNPACKED_RETURNS.get(name) if name else None
+        if types is None or (type(value) is ast.Await) != (name in AWAIT_RETURNS):
+            return None
+        return types[index] if index < len(types) else None
 
     def _receiver_param_type(self, b: Binding) -> str | None:
         func_scope = b.scope
