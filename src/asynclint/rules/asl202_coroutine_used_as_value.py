@@ -7,6 +7,7 @@ from asynclint.project.index import EMPTY, Value
 from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
 from asynclint.rules.asl201_coroutine_not_awaited import coroutine_head
 from asynclint.semantics.flow import (
+    ATTRIBUTE,
     COMPARED,
     DISCARDED,
     FORMATTED,
@@ -25,13 +26,14 @@ _WHAT = {
     FORMATTED: "this formats the coroutine object, not its result, and never runs it",
     ITERATED: "iterating over the coroutine object raises TypeError",
     DISCARDED: "`_ = ...` throws the coroutine away, so it never runs",
+    ATTRIBUTE: "reading an attribute of the coroutine object (not of its result) raises AttributeError, and the coroutine never runs",
 }
 
 
 class CoroutineUsedAsValue(Rule):
     code = "ASL202"
     name = "coroutine-used-as-value"
-    summary = "A coroutine object is used where its result was meant (truth test, comparison, formatting, iteration)"
+    summary = "A coroutine object is used where its result was meant (truth test, comparison, formatting, iteration, attribute)"
     related = ("ASL201", "ASL203")
     project_wide = True
     doc = """
@@ -39,8 +41,9 @@ class CoroutineUsedAsValue(Rule):
     Flags a call of a coroutine function whose coroutine object is used as if it were the
     result: tested for truth (`if repo.exists(uid):`, `while`, `and`/`or`/`not`, a ternary),
     compared, formatted (`str()`, f-strings, `print()`, `logging`), iterated with a plain
-    `for`, thrown away with `_ = f()`, or assigned to a variable that is never awaited,
-    returned, stored or passed on. The callee is resolved across the project exactly as for
+    `for`, read an attribute from (`fetch(url).status`: a coroutine's own `send`, `throw`,
+    `close` and `cr_*` are fine), thrown away with `_ = f()`, or assigned to a variable that
+    is never awaited, returned, stored or passed on. The callee is resolved across the project exactly as for
     ASL201, and a callee that cannot be resolved is never assumed to be a coroutine function.
 
     ## Why is this bad?
@@ -98,6 +101,21 @@ class CoroutineUsedAsValue(Rule):
             """,
             title="library coroutines",
         ),
+        Example(
+            """
+            class Client:
+                async def fetch(self, url):
+                    ...
+
+                async def status_of(self, url):
+                    return self.fetch(url).status  # expect: ASL202
+
+                async def body_of(self, url):
+                    resp = self.fetch(url)  # expect: ASL202
+                    return resp.body
+            """,
+            title="an attribute read from the coroutine instead of its result",
+        ),
     )
     good = (
         Example(
@@ -113,6 +131,8 @@ class CoroutineUsedAsValue(Rule):
                 later = repo.count()
                 await asyncio.wait_for(pending, 5)
                 print(repo.label(), str(repo.name))
+                probe = repo.count()
+                probe.close()  # a coroutine's own method: closing it unstarted, on purpose
                 return later
             """,
             files={

@@ -163,7 +163,8 @@ def _plain_use_at(parent: ast.AST, child: ast.AST) -> str | None:
 def plain_value_use(sem, expr: ast.AST) -> str | None:
     """How ``expr``'s value is consumed where it stands when that use treats it as a plain
     value: ``tested`` (also ``bool(...)``), ``compared``, ``formatted`` (f-strings, ``str()``,
-    ``print()``, ``logging``), ``iterated`` (plain ``for``) or ``discarded`` (``_ = ...``).
+    ``print()``, ``logging``), ``iterated`` (plain ``for``), ``discarded`` (``_ = ...``) or
+    ``attribute`` (an attribute read that a coroutine object does not have).
     None for every other use (awaited, returned, stored, passed to a call, put in a
     container, ...): unlike :func:`usage_of`, nothing is followed upwards, except the last
     operand of ``and``/``or``, whose value is the expression's."""
@@ -188,7 +189,15 @@ def plain_value_use(sem, expr: ast.AST) -> str | None:
     if tp is ast.Assign:
         targets = parent.targets
         return DISCARDED if len(targets) == 1 and type(targets[0]) is ast.Name and targets[0].id == "_" else None
+    if tp is ast.Attribute and parent.value is expr and parent.attr not in COROUTINE_ATTRIBUTES:
+        return ATTRIBUTE  # ``fetch().status``: read from the coroutine, not from its result
     return _plain_use_at(parent, expr)
+
+
+# What a coroutine object itself has: reading these is working with the coroutine on purpose.
+COROUTINE_ATTRIBUTES = frozenset(
+    {"send", "throw", "close", "cr_await", "cr_frame", "cr_running", "cr_code", "cr_origin", "cr_suspended", "__await__", "__name__", "__qualname__", "__class__"}
+)
 
 
 def _assigned(sem, targets: list[ast.AST], follow: bool, depth: int) -> str:
