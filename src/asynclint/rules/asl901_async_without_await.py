@@ -55,6 +55,14 @@ class AsyncWithoutAwait(Rule):
             "Setting it replaces the default list.",
             'async-function-decorators = ["*.get", "*.post", "mycorp.rpc.endpoint"]',
         ),
+        Option(
+            "async-function-names",
+            list,
+            [],
+            "fnmatch patterns of function names that a framework looks up by name and calls as "
+            "coroutines (plugin hooks): functions so named are not flagged, whatever their body.",
+            'async-function-names = ["async_setup", "async_setup_entry", "async_unload_entry", "async_get_*"]',
+        ),
     )
     doc = """
     ## What it does
@@ -64,7 +72,9 @@ class AsyncWithoutAwait(Rule):
     `@overload`/`@abstractmethod` declarations, bodies that are only a docstring, `pass`,
     `...` or a `raise`, and functions with a decorator that a framework requires to be
     async (routes such as `@app.get(...)`, `@router.post(...)`, `@pytest.fixture`; the
-    patterns are set by `async-function-decorators`).
+    patterns are set by `async-function-decorators`), and functions whose name a framework
+    looks up and calls as a coroutine (plugin hooks such as Home Assistant's
+    `async_setup_entry`; the patterns are set by `async-function-names`, empty by default).
 
     ## Why is this bad?
     Every call of it creates a coroutine object that must be awaited, and every caller must
@@ -150,6 +160,17 @@ class AsyncWithoutAwait(Rule):
             title="a configured decorator",
             config={"async-function-decorators": ["mycorp.rpc.*"]},
         ),
+        Example(
+            """
+            async def async_setup_entry(hass, entry, async_add_entities):
+                async_add_entities([Sensor(entry)])
+
+            async def async_get_config_entry_diagnostics(hass, entry):
+                return {"title": entry.title}
+            """,
+            title="plugin hooks a framework calls by name (configured)",
+            config={"async-function-names": ["async_setup_entry", "async_get_*"]},
+        ),
     )
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: RuleContext) -> None:
@@ -157,6 +178,8 @@ class AsyncWithoutAwait(Rule):
         if sem.scope_of(node).kind == "class" or _is_placeholder(node.body):
             return
         if contains_await_point(node.body) or is_generator(node):
+            return
+        if any(fnmatch.fnmatchcase(node.name, p) for p in self.option("async-function-names")):
             return
         patterns = self.option("async-function-decorators")
         for deco in node.decorator_list:
