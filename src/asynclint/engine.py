@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import gc
 import os
 import re
 import traceback
@@ -313,8 +314,8 @@ def lint_files(
     Files whose cached pass-1 result is still valid are not parsed; pass 2 runs on all of them.
     ``progress(done, total)``, when given, is called as fresh files finish. With
     ``findings_only`` (the caller reads only findings and errors: no fixes, no summaries), pass
-    2's memo of the same file list answers for every file the run's changes cannot have
-    affected (see ``asynclint.memo``), and the run's ``files`` carry only their path and errors.
+    2's memo of the same scope answers for every file the run's changes cannot have affected
+    (see ``asynclint.memo``), and the run's ``files`` carry only their path and errors.
     ``scope``, the paths the items were discovered from, names that memo: files added to or
     removed from the same scope are then changes like edits, not a different memo.
     """
@@ -331,8 +332,6 @@ def lint_files(
             return RunResult(files, state.findings(), [e for rec in state.records for e in rec.errors], cache.stats)
         if state is not None:
             return _relint_changed(state, items, config, project_root, cache, progress)
-    import gc
-
     results, linter = _pass1(cache, items, config, project_root, progress)
     activate(cache)  # pass 2 takes the summaries of files outside this run from it too
     reads: list[frozenset] | None = [] if cache.enabled else None
@@ -379,8 +378,6 @@ def _pass1(cache: Any, items: Sequence[tuple[str, str]], config: Config, project
         fresh = pool.map(_work_stamped, [items[i] for i in order], chunksize=chunk)
     else:
         order, fresh = [], iter(())
-    import gc
-
     # Results arriving from the pool are plain data, never cyclic: the collector's full passes
     # over the growing pile of them were a tenth of a big project's pass 2. (In process, the
     # linting itself makes cyclic garbage, so the collector stays on.)
@@ -402,10 +399,11 @@ def _pass1(cache: Any, items: Sequence[tuple[str, str]], config: Config, project
 
 
 def _relint_changed(state: Any, items: Sequence[tuple[str, str]], config: Config, project_root: Path | None, cache: Any, progress: Any) -> RunResult:
-    """A run after some files changed, with pass 2's memo of the same file list: lint the
-    changed files, re-settle them and every file whose call sites read a module whose summary
-    changed (or an outside module that changed), and keep the memo's findings for the rest.
-    The project index is lazy: a module's summary is unpickled only when a call site asks."""
+    """A run after some files changed (or entered or left the scope), with pass 2's memo of
+    the same scope: lint the changed and new files, re-settle them and every file whose call
+    sites read a module whose summary changed, a module whose file entered or left the scope,
+    or an outside module that changed; keep the memo's findings for the rest. The project
+    index is lazy: a module's summary is unpickled only when a call site asks."""
     from asynclint import memo
     from asynclint.cache import activate
     from asynclint.project.index import ProjectIndex
