@@ -106,7 +106,7 @@ def test_a_corrupt_memo_is_a_miss_and_is_rewritten(project, damage):
     assert run(project).cache_stats.pass2_memo_hit
 
 
-def test_a_fully_warm_cli_run_imports_no_rule_and_no_project_index(project):
+def test_a_fully_warm_cli_run_imports_no_rule_no_semantics_and_no_project_index(project):
     env = {**os.environ, "ASYNCLINT_CACHE_DIR": str(project / ".cache")}
     cmd = [sys.executable, "-m", "asynclint", "pkg", "--format", "json"]
     cold = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
@@ -115,7 +115,7 @@ def test_a_fully_warm_cli_run_imports_no_rule_and_no_project_index(project):
         "sys.argv = ['asynclint', 'pkg', '--format', 'json']\n"
         "try:\n    runpy.run_module('asynclint', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        "bad = sorted(m for m in sys.modules if m.startswith(('asynclint.rules', 'asynclint.project.index', 'asynclint.project.summary', 'libcst')))\n"
+        "bad = sorted(m for m in sys.modules if m.startswith(('asynclint.rules', 'asynclint.registry', 'asynclint.semantics', 'asynclint.project.index', 'asynclint.project.summary', 'libcst')))\n"
         "sys.stderr.write('MODULES:' + ','.join(bad) + '\\n')\n"
     )
     warm = subprocess.run([sys.executable, "-c", probe], cwd=project, env=env, capture_output=True, text=True)

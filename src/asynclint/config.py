@@ -243,8 +243,6 @@ def load_config(config_path: str | None = None, cwd: Path | None = None, overrid
 
 
 def validate(values: dict[str, Any], source: str) -> dict[str, Any]:
-    from asynclint.registry import SelectionError, expand
-
     known = {s.key: s for s in SETTINGS}
     # Rule options need every rule imported; a configuration without any should not pay that.
     rule_opts = rule_option_settings() if any(k not in known for k in values) else {}
@@ -261,18 +259,13 @@ def validate(values: dict[str, Any], source: str) -> dict[str, Any]:
             raise ConfigError(f"{source}: unknown key '{key}'; accepted keys: {accepted}")
     for key in ("select", "extend-select", "ignore", "extend-ignore"):
         for sel in out.get(key) or ():
-            try:
-                expand(sel)
-            except SelectionError:
-                raise ConfigError(
-                    f"{source}: {key}: unknown rule selector '{sel}'; use a code (ASL101), a prefix (ASL1) or a rule name (see `asynclint rules`)"
-                ) from None
+            _check_selector(
+                sel,
+                f"{source}: {key}: unknown rule selector '{sel}'; use a code (ASL101), a prefix (ASL1) or a rule name (see `asynclint rules`)",
+            )
     for pattern, codes in (out.get("per-file-ignores") or {}).items():
         for sel in codes:
-            try:
-                expand(sel)
-            except SelectionError:
-                raise ConfigError(f"{source}: per-file-ignores['{pattern}']: unknown rule selector '{sel}'") from None
+            _check_selector(sel, f"{source}: per-file-ignores['{pattern}']: unknown rule selector '{sel}'")
     if "format" in out and out["format"] not in FORMATS:
         raise ConfigError(f"{source}: format: invalid value '{out['format']}'; accepted: {', '.join(FORMATS)}")
     if "target-version" in out and out["target-version"] is not None:
@@ -280,6 +273,17 @@ def validate(values: dict[str, Any], source: str) -> dict[str, Any]:
     if "jobs" in out and out["jobs"] < 0:
         raise ConfigError(f"{source}: jobs: must be 0 (one per core) or a positive number")
     return out
+
+
+def _check_selector(sel: str, message: str) -> None:
+    # The registry (and, for names, every rule) is imported only when there is a selector to
+    # check: a warm run without one imports no rule machinery at all.
+    from asynclint.registry import SelectionError, expand
+
+    try:
+        expand(sel)
+    except SelectionError:
+        raise ConfigError(message) from None
 
 
 def _opt_type_name(t: type) -> str:

@@ -17,15 +17,16 @@ import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from asynclint.config import Config, thaw_option
 from asynclint.finding import FileError, Finding
-from asynclint.registry import all_rules
-from asynclint.rule import Deferred, FileInfo, Rule, RuleContext
-from asynclint.semantics import SemanticModel
-from asynclint.source import CannotAnalyse, decode, parse, split_lines
 from asynclint.suppression import Suppressions, parse_suppressions
+
+if TYPE_CHECKING:
+    # Imported where they are used: a warm run answered by pass 2's memo parses nothing and
+    # needs none of them (the semantics and the rule registry are a tenth of its time).
+    from asynclint.rule import Deferred, FileInfo, Rule
 
 REPORT_HINT = "please report it at https://github.com/asynclint/asynclint/issues"
 
@@ -104,6 +105,8 @@ class Linter:
         self.config = config
         self.project_root = project_root
         self.codes = codes if codes is not None else config.enabled_codes()
+        from asynclint.registry import all_rules
+
         options = config.options_dict()
         self.rules: list[Rule] = []
         for cls in all_rules():
@@ -160,6 +163,9 @@ class Linter:
         return self.lint_bytes(data, path, display)
 
     def lint_bytes(self, data: bytes | str, path: str, display_path: str | None = None) -> FileResult:
+        from asynclint.rule import FileInfo
+        from asynclint.source import CannotAnalyse, decode, parse
+
         display = display_path or path
         try:
             text = data if isinstance(data, str) else decode(data)
@@ -171,6 +177,10 @@ class Linter:
         return self.lint_tree(tree, text, info, is_package)
 
     def lint_tree(self, tree: ast.Module, text: str, info: FileInfo, is_package: bool = False) -> FileResult:
+        from asynclint.rule import RuleContext
+        from asynclint.semantics import SemanticModel
+        from asynclint.source import split_lines
+
         result = FileResult(info.display_path)
         ignored = self.ignored_for(info.path)
         result.ignored_codes = ignored
