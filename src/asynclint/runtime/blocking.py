@@ -15,7 +15,7 @@ import threading
 from typing import Any, Callable
 
 from asynclint.runtime.frames import stack_of
-from asynclint.runtime.loop_hooks import STEPS, note_blocking
+from asynclint.runtime.loop_hooks import STEPS, note_blocking, restore_patches
 from asynclint.runtime.state import STATE, emit, guard
 
 
@@ -156,15 +156,7 @@ class Patcher:
             sys.meta_path.remove(self.finder)
         except ValueError:
             pass
-        while self.patches:
-            owner, attr, old, had = self.patches.pop()
-            try:
-                if had:
-                    setattr(owner, attr, old)
-                else:
-                    delattr(owner, attr)
-            except (AttributeError, TypeError):
-                pass
+        restore_patches(self.patches)
 
     def module_loaded(self, prefix: str, module: Any) -> None:
         for e in self.by_prefix.get(prefix, ()):

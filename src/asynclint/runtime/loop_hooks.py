@@ -43,9 +43,10 @@ def _patch(owner: Any, name: str, new: Any) -> None:
     setattr(owner, name, new)
 
 
-def _unpatch_all() -> None:
-    while _patches:
-        owner, name, old, had = _patches.pop()
+def restore_patches(patches: list[tuple[Any, str, Any, bool]]) -> None:
+    """Undo ``(owner, name, old value, whether owner had it)`` patches, newest first."""
+    while patches:
+        owner, name, old, had = patches.pop()
         try:
             if had:
                 setattr(owner, name, old)
@@ -53,6 +54,10 @@ def _unpatch_all() -> None:
                 delattr(owner, name)
         except (AttributeError, TypeError):
             pass
+
+
+def _unpatch_all() -> None:
+    restore_patches(_patches)
 
 
 # ---------------------------------------------------------------------------- steps (ASL501)
