@@ -1,0 +1,3 @@
+class ServerManager:
+    async def update(self, modes: list[str]) -> bool:
+        return True
