@@ -243,7 +243,7 @@ def rule_cmd(key: str) -> None:
     if rule is None:
         error(f"unknown rule '{key}'; see `asynclint rules`")
         sys.exit(EXIT_ERROR)
-    click.echo(rule_markdown(rule))
+    click.echo(rule_markdown(rule, highlight=False))
     click.echo(f"Documentation: {rule.doc_url()}")
 
 
