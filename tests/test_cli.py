@@ -292,7 +292,7 @@ def test_rules_and_rule_commands(project):
     code2, by_name, _ = run(["rule", "blocking-sleep"], project)
     assert code == code2 == 0 and by_code == by_name
     assert by_code.startswith("# ASL101: blocking-sleep")
-    assert "## Bad example" in by_code and "time.sleep(0.5)  # expect: ASL101" in by_code
+    assert "## Bad example" in by_code and "time.sleep(0.5)  # <- ASL101" in by_code
     assert by_code.rstrip().endswith("Documentation: https://asynclint.readthedocs.io/en/latest/rules/ASL101/")
     code, _, err = run(["rule", "ASL000"], project)
     assert code == 2 and "unknown rule 'ASL000'" in err
