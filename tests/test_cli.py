@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -287,7 +288,10 @@ def test_rules_and_rule_commands(project):
     assert code == 0
     assert "ASL101  blocking-sleep" in out
     header = out.splitlines()[0].split()
-    assert header == ["code", "name", "default", "fix", "summary"]
+    assert header == ["code", "name", "default", "fix", "found", "summary"]
+    assert re.search(r"^ASL502 +task-exception-never-retrieved +on +- +runtime ", out, re.MULTILINE)
+    code, explained, _ = run(["rule", "ASL502"], project)
+    assert code == 0 and "runtime mode only" in explained
     code, by_code, _ = run(["rule", "ASL101"], project)
     code2, by_name, _ = run(["rule", "blocking-sleep"], project)
     assert code == code2 == 0 and by_code == by_name

@@ -17,7 +17,7 @@ FAMILIES = {
     "2": "Coroutines and tasks",
     "3": "Cancellation and exceptions",
     "4": "Event-loop API misuse and deprecations",
-    "5": "Found only at run time",
+    "5": "Found only at run time (`asynclint run`, the pytest plugin)",
     "9": "Opinionated, opt-in",
 }
 
@@ -60,6 +60,8 @@ def rule_markdown(rule: type[Rule], highlight: bool = True) -> str:
         f"- **Fix**: {_fix_text(rule)}",
         f"- **Since**: {rule.since}",
     ]
+    if rule.runtime_only:
+        meta.append("- **Found by**: runtime mode only (`asynclint run`, the pytest plugin); the examples are programs to run under it")
     if rule.project_wide:
         meta.append("- **Scope**: project-wide (uses the index of every module in the project)")
     out.extend(meta)
