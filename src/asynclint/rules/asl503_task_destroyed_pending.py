@@ -53,15 +53,16 @@ class TaskDestroyedPending(Rule):
             import asyncio
             import gc
 
-            async def heartbeat():
-                await asyncio.get_running_loop().create_future()
+            async def heartbeat(stop):
+                await stop.wait()
 
             async def main():
-                task = asyncio.create_task(heartbeat())
+                stop = asyncio.Event()
+                task = asyncio.create_task(heartbeat(stop))  # referenced until it is done
                 await asyncio.sleep(0)
                 await asyncio.to_thread(gc.collect)
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+                stop.set()
+                await task
 
             asyncio.run(main())
             """
