@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -287,12 +288,15 @@ def test_rules_and_rule_commands(project):
     assert code == 0
     assert "ASL101  blocking-sleep" in out
     header = out.splitlines()[0].split()
-    assert header == ["code", "name", "default", "fix", "summary"]
+    assert header == ["code", "name", "default", "fix", "found", "summary"]
+    assert re.search(r"^ASL502 +task-exception-never-retrieved +on +- +runtime ", out, re.MULTILINE)
+    code, explained, _ = run(["rule", "ASL502"], project)
+    assert code == 0 and "runtime mode only" in explained
     code, by_code, _ = run(["rule", "ASL101"], project)
     code2, by_name, _ = run(["rule", "blocking-sleep"], project)
     assert code == code2 == 0 and by_code == by_name
     assert by_code.startswith("# ASL101: blocking-sleep")
-    assert "## Bad example" in by_code and "time.sleep(0.5)  # expect: ASL101" in by_code
+    assert "## Bad example" in by_code and "time.sleep(0.5)  # <- ASL101" in by_code
     assert by_code.rstrip().endswith("Documentation: https://asynclint.readthedocs.io/en/latest/rules/ASL101/")
     code, _, err = run(["rule", "ASL000"], project)
     assert code == 2 and "unknown rule 'ASL000'" in err

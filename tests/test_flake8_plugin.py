@@ -82,6 +82,7 @@ def write_example(ex: Example, where: Path) -> Path:
 EXAMPLES = [
     (rule, kind, i, ex)
     for rule in all_rules()
+    if not rule.runtime_only  # programs for `asynclint run`; flake8 is static
     for kind, examples in (("bad", rule.bad), ("good", rule.good))
     for i, ex in enumerate(examples)
 ]

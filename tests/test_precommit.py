@@ -7,6 +7,7 @@ and takes a while: one test, two runs of both hooks.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -38,18 +39,47 @@ def test_hooks_manifest():
     assert "--fix" in hooks["asynclint-fix"]["entry"].split()
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/integrations.md"])
-def test_documented_snippet_names_real_hooks_and_this_version(doc):
+def yaml_blocks(doc: str) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", (REPO / doc).read_text(), re.S)
+
+
+def test_documented_remote_snippets_name_real_hooks_and_this_version_or_a_commit():
     from asynclint import __version__
 
-    blocks = re.findall(r"```yaml\n(.*?)```", (REPO / doc).read_text(), re.S)
-    configs = [yaml.safe_load(b) for b in blocks if "asynclint/asynclint" in b]
-    assert configs, f"{doc} shows no .pre-commit-config.yaml snippet"
+    configs = [yaml.safe_load(b) for b in yaml_blocks("docs/integrations.md") if "asynclint/asynclint" in b]
+    assert len(configs) == 2, "docs/integrations.md shows a pinned-commit and a tagged snippet"
     manifest = {h["id"] for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    revs = set()
     for config in configs:
         (repo,) = config["repos"]
-        assert repo["rev"] == f"v{__version__}"
+        revs.add(repo["rev"])
         assert {h["id"] for h in repo["hooks"]} <= manifest
+    tags = {r for r in revs if not re.fullmatch(r"[0-9a-f]{40}", r)}
+    assert tags == {f"v{__version__}"}, "the tagged snippet names this version (docs/releasing.md, step 1)"
+    assert "docs/releasing.md" in (REPO / "README.md").read_text()
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/integrations.md"])
+def test_documented_local_hook_runs_under_real_precommit(doc, tmp_path):
+    """The configuration that works before any release: a `local` hook running the asynclint of
+    the environment, exactly as the docs show it, under the real pre-commit (no network)."""
+    (block,) = [b for b in yaml_blocks(doc) if "repo: local" in b]
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    (project / ".pre-commit-config.yaml").write_text(block)
+    (project / "bad.py").write_text(BAD)
+    (project / "good.py").write_text(GOOD)
+    subprocess.run(["git", "add", "."], cwd=project, check=True)
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+    proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color=never"], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "bad.py:5:5: ASL101" in proc.stdout and "good.py" not in proc.stdout
+    (project / "bad.py").write_text(GOOD)
+    subprocess.run(["git", "add", "."], cwd=project, check=True)
+    proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color=never"], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def try_repo(project: Path, *files: str) -> subprocess.CompletedProcess:

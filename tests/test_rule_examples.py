@@ -14,9 +14,11 @@ from asynclint.engine import Linter, finish
 from asynclint.registry import all_rules
 from asynclint.rule import Example, Rule
 
+# The runtime rules' examples are programs: tests/test_runtime_rule_examples.py runs them.
 CASES = [
     pytest.param(rule, kind, i, ex, id=f"{rule.code}-{kind}{i}")
     for rule in all_rules()
+    if not rule.runtime_only
     for kind, examples in (("bad", rule.bad), ("good", rule.good))
     for i, ex in enumerate(examples)
 ]

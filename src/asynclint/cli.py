@@ -199,11 +199,13 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
 @click.option("--strict", is_flag=True, help="Raise at blocking calls on the loop instead of only recording them.")
 @click.option("--fail-on-findings", is_flag=True, help="Exit 1 when there are findings (and the program itself exited 0).")
 @click.option("--no-noqa", is_flag=True, help="Ignore all # noqa comments.")
+@click.option("--config", "config_path", metavar="FILE", help="Read select, ignore and per-file-ignores from FILE (default: the [tool.asynclint] of the nearest pyproject.toml or asynclint.toml).")
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def run_cmd(command, **opts) -> None:
     """Run COMMAND (after --) with the runtime hooks: `asynclint run -- python app.py`,
     `-- python -m pkg`, `-- pytest tests/`. The program's output and exit status are its own;
-    the report goes to stderr when it ends."""
+    the report goes to stderr when it ends. `select`, `ignore` and `per-file-ignores` of the
+    configuration apply to runtime findings as they do to static ones."""
     from asynclint.runtime.cli_run import run_command
 
     sys.exit(run_command(list(command), **opts))
@@ -212,7 +214,8 @@ def run_cmd(command, **opts) -> None:
 @main.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 def rules_cmd(output_format: str) -> None:
-    """List every rule: code, name, default on/off, fixable, summary."""
+    """List every rule: code, name, default on/off, fixable, found by static analysis or at run
+    time (`asynclint run`), summary."""
     import json
 
     from asynclint.registry import all_rules
@@ -221,15 +224,16 @@ def rules_cmd(output_format: str) -> None:
     if output_format == "json":
         click.echo(
             json.dumps(
-                [{"code": r.code, "name": r.name, "default": not r.opt_in, "fix": r.fix, "summary": r.summary} for r in rows],
+                [{"code": r.code, "name": r.name, "default": not r.opt_in, "fix": r.fix, "found_by": "runtime" if r.runtime_only else "static", "summary": r.summary} for r in rows],
                 indent=2,
             )
         )
         return
     width = max(len(r.name) for r in rows)
-    click.echo(f"{'code':<7} {'name':<{width}} {'default':<7} {'fix':<6} summary")
+    click.echo(f"{'code':<7} {'name':<{width}} {'default':<7} {'fix':<6} {'found':<7} summary")
     for r in rows:
-        click.echo(f"{r.code:<7} {r.name:<{width}} {'off' if r.opt_in else 'on':<7} {(r.fix or '-'):<6} {r.summary}")
+        found = "runtime" if r.runtime_only else "static"
+        click.echo(f"{r.code:<7} {r.name:<{width}} {'off' if r.opt_in else 'on':<7} {(r.fix or '-'):<6} {found:<7} {r.summary}")
 
 
 @main.command("rule")
@@ -243,7 +247,7 @@ def rule_cmd(key: str) -> None:
     if rule is None:
         error(f"unknown rule '{key}'; see `asynclint rules`")
         sys.exit(EXIT_ERROR)
-    click.echo(rule_markdown(rule))
+    click.echo(rule_markdown(rule, highlight=False))
     click.echo(f"Documentation: {rule.doc_url()}")
 
 

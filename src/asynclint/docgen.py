@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -16,7 +17,7 @@ FAMILIES = {
     "2": "Coroutines and tasks",
     "3": "Cancellation and exceptions",
     "4": "Event-loop API misuse and deprecations",
-    "5": "Found only at run time",
+    "5": "Found only at run time (`asynclint run`, the pytest plugin)",
     "9": "Opinionated, opt-in",
 }
 
@@ -29,7 +30,28 @@ def _fix_text(rule: type[Rule]) -> str:
     return f"Fix available ({rule.fix}): applied by {mode}.{note}"
 
 
-def rule_markdown(rule: type[Rule]) -> str:
+_MARKER = re.compile(r"([ \t]*)#\s*expect:[A-Z0-9, ]*?[ \t]*($|#)", re.MULTILINE)
+
+
+_MARKER_CODES = re.compile(r"ASL\d+")
+
+
+def _strip_markers(text: str, pointer: bool = False) -> str:
+    """The examples' ``# expect:`` comments are for the test harness, not for readers; a
+    comment after the marker (``# noqa: E701``) stays where it was. ``pointer``: a terminal
+    has no highlighted lines, so the marker becomes ``# <- ASL101`` there."""
+
+    def sub(m: re.Match) -> str:
+        if pointer:
+            return f"{m.group(1) or '  '}# <- {', '.join(_MARKER_CODES.findall(m.group(0)))}" + ("  #" if m.group(2) else "")
+        return m.group(1) + m.group(2) if m.group(2) else ""
+
+    return _MARKER.sub(sub, text)
+
+
+def rule_markdown(rule: type[Rule], highlight: bool = True) -> str:
+    """``highlight``: mark the flagged lines the way the docs site shows them (a terminal
+    gets a plain code block)."""
     out = [f"# {rule.code}: {rule.name}", ""]
     out.append(f"{rule.summary}")
     out.append("")
@@ -38,6 +60,8 @@ def rule_markdown(rule: type[Rule]) -> str:
         f"- **Fix**: {_fix_text(rule)}",
         f"- **Since**: {rule.since}",
     ]
+    if rule.runtime_only:
+        meta.append("- **Found by**: runtime mode only (`asynclint run`, the pytest plugin); the examples are programs to run under it")
     if rule.project_wide:
         meta.append("- **Scope**: project-wide (uses the index of every module in the project)")
     out.extend(meta)
@@ -65,15 +89,22 @@ def rule_markdown(rule: type[Rule]) -> str:
             if ex.target_version:
                 out.append(f"With `target-version = \"{ex.target_version[0]}.{ex.target_version[1]}\"`:")
                 out.append("")
-            for fname, text in ex.files.items():
+            # Only the sibling modules a reader needs: empty package markers say nothing.
+            shown = {f: t for f, t in ex.files.items() if textwrap.dedent(t).strip()}
+            for fname, text in shown.items():
                 out.append(f"`{fname}`:")
                 out.append("")
                 out.append("```python")
-                out.append(textwrap.dedent(text).strip("\n"))
+                out.append(_strip_markers(textwrap.dedent(text).strip("\n"), pointer=not highlight))
                 out.append("```")
                 out.append("")
-            out.append("```python")
-            out.append(ex.source.rstrip("\n"))
+            if shown:
+                out.append("`example.py`:")
+                out.append("")
+            # The test markers (`# expect: CODE`) become highlighted lines on the site.
+            flagged = sorted({line for line, _ in ex.expected()})
+            out.append("```python" + (f' hl_lines="{" ".join(map(str, flagged))}"' if flagged and highlight else ""))
+            out.append(_strip_markers(ex.source.rstrip("\n"), pointer=not highlight))
             out.append("```")
             out.append("")
             if ex.fixed_source is not None:

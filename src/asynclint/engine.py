@@ -62,6 +62,19 @@ def matching_ignores(config: Config, path: str) -> tuple[tuple[str, tuple[str, .
     )
 
 
+def ignored_codes(config: Config, path: str) -> frozenset[str]:
+    """Codes ``per-file-ignores`` turns off for ``path`` (static and runtime findings alike)."""
+    from asynclint.registry import expand
+
+    if not config.per_file_ignores:
+        return frozenset()
+    out: set[str] = set()
+    for _pattern, codes in matching_ignores(config, path):
+        for c in codes:
+            out |= expand(c)
+    return frozenset(out)
+
+
 @lru_cache(maxsize=4096)
 def _package_parts(directory: str) -> tuple[str, ...]:
     """Names of the regular packages ``directory`` is nested in, outermost first ('' if none)."""
@@ -137,15 +150,7 @@ class Linter:
 
     # ------------------------------------------------------------------ one file
     def ignored_for(self, path: str) -> frozenset[str]:
-        from asynclint.registry import expand
-
-        if not self.config.per_file_ignores:
-            return frozenset()
-        out: set[str] = set()
-        for _pattern, codes in matching_ignores(self.config, path):
-            for c in codes:
-                out |= expand(c)
-        return frozenset(out)
+        return ignored_codes(self.config, path)
 
     def lint_path(self, path: str, display_path: str | None = None) -> FileResult:
         display = display_path or path

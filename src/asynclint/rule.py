@@ -83,6 +83,10 @@ class Rule:
     good: ClassVar[tuple[Example, ...]] = ()
     # True for rules that can only be decided with the whole project (they defer call sites).
     project_wide: ClassVar[bool] = False
+    # True for the ASL5xx rules: only `asynclint run` and the pytest plugin report them. They
+    # have no handlers; they exist so that their codes can be listed, explained, documented,
+    # selected and ignored like every other rule. Their examples are programs the runtime runs.
+    runtime_only: ClassVar[bool] = False
 
     def __init__(self, options: dict[str, Any] | None = None):
         values = {o.key: o.default for o in self.options}

@@ -15,7 +15,7 @@ import threading
 from typing import Any, Callable
 
 from asynclint.runtime.frames import stack_of
-from asynclint.runtime.loop_hooks import STEPS, note_blocking, restore_patches
+from asynclint.runtime.loop_hooks import STEPLESS_LOOPS, STEPS, note_blocking, restore_patches
 from asynclint.runtime.state import STATE, emit, guard
 
 
@@ -88,10 +88,12 @@ def _record(name: str, code: str, instead: str, frame) -> None:
         loc = STATE.classifier.locate(stack)
         if loc is None:
             return
-        if STATE.options.strict:
-            raise BlockingCallError(f"{name}() blocks the event loop; use {instead}")
+        # Recorded first, also under --strict: an application that catches the error (a web
+        # framework turning it into a 500) must not make the finding disappear.
         emit(code, stack, f"`{name}()` blocked the event loop here; use {instead}", location=loc, call=name)
         note_blocking(loc)
+        if STATE.options.strict:
+            raise BlockingCallError(f"{name}() blocks the event loop; use {instead}")
 
 
 def make_wrapper(fn: Callable, name: str, code: str, instead: str, check: Callable | None) -> Callable:
@@ -100,8 +102,15 @@ def make_wrapper(fn: Callable, name: str, code: str, instead: str, check: Callab
     tls = STATE.tls
     getframe = sys._getframe
 
+    stepless = STEPLESS_LOOPS
+    import asyncio.events
+
+    running = asyncio.events._get_running_loop
+
     def wrapper(*args, **kwargs):
-        if steps and ident() in steps and (check is None or check(args, kwargs)) and not getattr(tls, "in_blocking", False):
+        # On a loop that times no steps (uvloop), any code of the thread running it is in a step.
+        on_loop = (steps and ident() in steps) or (stepless and type(running()) in stepless)
+        if on_loop and (check is None or check(args, kwargs)) and not getattr(tls, "in_blocking", False):
             try:
                 _record(name, code, instead, getframe(1))
             except BlockingCallError:

@@ -50,13 +50,21 @@ def roots_for(command: list[str], cwd: str) -> list[str]:
     return roots
 
 
-def run_command(command: list[str], *, output_format: str, output_file: str | None, slow_threshold_ms: float, include_libraries: bool, strict: bool, fail_on_findings: bool, no_noqa: bool) -> int:
+def run_command(command: list[str], *, output_format: str, output_file: str | None, slow_threshold_ms: float, include_libraries: bool, strict: bool, fail_on_findings: bool, no_noqa: bool, config_path: str | None = None) -> int:
+    from asynclint.config import ConfigError, load_config
     from asynclint.output import render
     from asynclint.runtime.report import read_events, to_findings
 
     if not command:
         print("asynclint: error: nothing to run; usage: asynclint run [OPTIONS] -- python app.py", file=sys.stderr)
         return 2
+    # Read before the program starts: a broken configuration should not cost a whole run.
+    try:
+        config = load_config(config_path)
+    except ConfigError as e:
+        print(f"asynclint: error: {e}", file=sys.stderr)
+        return 2
+    no_noqa = no_noqa or not config.noqa
     cwd = os.getcwd()
     command = resolve_command(list(command))
     roots = roots_for(command, cwd)
@@ -79,7 +87,7 @@ def run_command(command: list[str], *, output_format: str, output_file: str | No
                 continue  # the child got the same SIGINT; let it decide, then report
         seen_processes = any(name.endswith(".json") for name in os.listdir(directory))
         events = read_events(directory)
-    findings = to_findings(events, cwd=cwd, root=roots[0], noqa=not no_noqa)
+    findings = to_findings(events, cwd=cwd, root=roots[0], noqa=not no_noqa, config=config)
     if not seen_processes:
         print(
             "asynclint: warning: no Python process ran with the runtime hooks; is asynclint installed "

@@ -505,6 +505,62 @@ def _make_warn_unawaited(orig: Callable, user_depth: Callable[[], int]) -> Calla
     return _warn_unawaited_coroutine
 
 
+# ------------------------------------------------------------------------- uvloop
+# uvloop's ``Loop`` is a Python subclass of a Cython class, so its methods can be replaced on
+# the subclass like ``BaseEventLoop``'s. But it runs no asyncio ``Handle``: no step is ever
+# timed (no ASL501), and the blocking-call wrappers learn that they run on the loop from the
+# running loop of the thread instead (``STEPLESS_LOOPS``).
+STEPLESS_LOOPS: list[type] = []
+UVLOOP_WARNING = (
+    "asynclint: warning: uvloop's event loop runs no asyncio Handle, so slow loop steps (ASL501) "
+    "are not reported under it; every other runtime check works. Run once with asyncio's own loop to check steps.\n"
+)
+_uvloop_warned = False
+
+
+def _make_running_elsewhere_checked(orig: Callable, api: str) -> Callable:
+    import asyncio.events
+
+    running = asyncio.events._get_running_loop
+
+    def checked(self, *args, **kwargs):
+        # The loop keeps its thread id in C; in its own thread, the running loop is itself.
+        if running() is not self and self.is_running():
+            _report_other_thread(api)
+        return orig(self, *args, **kwargs)
+
+    checked.__wrapped__ = orig
+    checked.__name__ = checked.__qualname__ = api
+    return checked
+
+
+def _make_warning_init(orig: Callable) -> Callable:
+    def __init__(self, *args, **kwargs):
+        global _uvloop_warned
+        if not _uvloop_warned:
+            _uvloop_warned = True
+            try:
+                sys.stderr.write(UVLOOP_WARNING)
+            except Exception:
+                pass
+        orig(self, *args, **kwargs)
+
+    __init__.__wrapped__ = orig
+    return __init__
+
+
+def _hook_uvloop(module: Any) -> None:
+    cls = getattr(module, "Loop", None)
+    if not isinstance(cls, type) or len(cls.__mro__) < 2:
+        return
+    base = cls.__mro__[1]
+    _patch(cls, "__init__", _make_warning_init(base.__init__))
+    _patch(cls, "call_exception_handler", _make_call_exception_handler(base.call_exception_handler))
+    for api in ("call_soon", "call_later", "call_at", "create_task"):
+        _patch(cls, api, _make_running_elsewhere_checked(getattr(base, api), api))
+    STEPLESS_LOOPS.append(cls)
+
+
 # ------------------------------------------------------------------------ install
 def install() -> None:
     import asyncio.base_events
@@ -536,7 +592,7 @@ def install() -> None:
     saved = _saved_origin_depth if STATE.options.full else sys.get_coroutine_origin_tracking_depth()
     _patch(warnings, "_warn_unawaited_coroutine", _make_warn_unawaited(warnings._warn_unawaited_coroutine, lambda: saved))
     global _module_hooks
-    _module_hooks = _ModuleHooks({name: _hook_resource for name in THIRD_PARTY_RESOURCES})
+    _module_hooks = _ModuleHooks({**{name: _hook_resource for name in THIRD_PARTY_RESOURCES}, "uvloop": _hook_uvloop})
     _module_hooks.install()
 
 
@@ -550,4 +606,5 @@ def uninstall() -> None:
         _watchdog = None
     if STATE.options.full and sys.get_coroutine_origin_tracking_depth() == ORIGIN_DEPTH:
         sys.set_coroutine_origin_tracking_depth(_saved_origin_depth)
+    STEPLESS_LOOPS.clear()
     _unpatch_all()

@@ -53,9 +53,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 class ActivePlugin:
     def __init__(self, config: pytest.Config, mode: str):
+        from asynclint.config import ConfigError, load_config
         from asynclint.runtime import core
         from asynclint.runtime.state import STATE, Collector, Options
 
+        try:
+            # [tool.asynclint]'s select, ignore and per-file-ignores apply to runtime findings.
+            self.lint_config = load_config(cwd=config.rootpath)
+        except ConfigError as e:
+            raise pytest.UsageError(f"asynclint: {e}") from None
         self.config = config
         self.mode = mode
         self.state = STATE
@@ -99,7 +105,7 @@ class ActivePlugin:
             from asynclint.output.text import line_of
             from asynclint.runtime.report import to_findings
 
-            findings = to_findings(new, root=str(self.config.rootpath), confirm=False)
+            findings = to_findings(new, root=str(self.config.rootpath), noqa=self.lint_config.noqa, confirm=False, config=self.lint_config)
             if findings:
                 report.outcome = "failed"
                 report.longrepr = "asynclint runtime findings:\n" + "".join(line_of(f) + "\n" for f in findings)
@@ -122,7 +128,7 @@ class ActivePlugin:
         from asynclint.runtime.report import to_findings
 
         unattributed = [e for e in self.collector.snapshot() if e.get("test") is None]
-        return to_findings(self._latest(self.received) + unattributed, root=str(self.config.rootpath))
+        return to_findings(self._latest(self.received) + unattributed, root=str(self.config.rootpath), noqa=self.lint_config.noqa, config=self.lint_config)
 
     @staticmethod
     def _latest(events: list[dict]) -> list[dict]:

@@ -8,10 +8,13 @@ import json
 import linecache
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from asynclint.finding import Finding, Related
 from asynclint.runtime.codes import name_of
+
+if TYPE_CHECKING:
+    from asynclint.config import Config
 
 
 def read_events(directory: str | os.PathLike) -> list[dict]:
@@ -80,9 +83,20 @@ def static_findings(paths: Iterable[str], root: str | None = None) -> set[tuple[
         return set()
 
 
-def to_findings(events: Iterable[dict], *, cwd: str | None = None, root: str | None = None, noqa: bool = True, confirm: bool = True, by_test: bool = False) -> list[Finding]:
+def _selected(events: list[dict], config: "Config") -> list[dict]:
+    """The events whose code ``select``/``ignore`` keep and ``per-file-ignores`` does not turn
+    off for the event's file: the same configuration as the static rules."""
+    from asynclint.engine import ignored_codes
+
+    enabled = config.enabled_codes()
+    return [e for e in events if e["code"] in enabled and e["code"] not in ignored_codes(config, e["path"])]
+
+
+def to_findings(events: Iterable[dict], *, cwd: str | None = None, root: str | None = None, noqa: bool = True, confirm: bool = True, by_test: bool = False, config: "Config | None" = None) -> list[Finding]:
     cwd = cwd or os.getcwd()
     merged = merge(events, by_test=by_test)
+    if config is not None:
+        merged = _selected(merged, config)
     hidden = _suppressed(merged) if noqa else set()
     merged = [e for e in merged if (e["path"], e["line"], e["code"]) not in hidden]
     static = static_findings({e["path"] for e in merged}, root) if confirm and merged else set()
