@@ -473,7 +473,7 @@ def _relint_changed(state: Any, items: Sequence[tuple[str, str]], config: Config
         linter = linter or Linter(config, project_root)
         activate(cache)
         try:
-            settle_results(targets, linter, ProjectIndex((), load_module, track=True), reads)
+            settle_results(targets, linter, ProjectIndex((), load_module, track=True, module_names=module_files.keys), reads)
         finally:
             activate(None)
     else:

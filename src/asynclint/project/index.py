@@ -91,7 +91,10 @@ class ProjectIndex:
         summaries: Iterable[ModuleSummary],
         loader: Callable[[str], ModuleSummary | None] | None = None,
         track: bool = False,
+        module_names: Callable[[], Iterable[str]] | None = None,
     ):
+        # Every module of the project by name, when the loader would load them one by one.
+        self._module_names = module_names
         self.modules: dict[str, ModuleSummary] = {}
         for s in summaries:
             if s is not None:
@@ -325,6 +328,23 @@ class ProjectIndex:
         return UNKNOWN
 
     # ------------------------------------------------------------------ questions rules ask
+    def imported_elsewhere(self, module: str, name: str) -> bool:
+        """Whether another module of the project imports ``name`` from ``module`` (``from m
+        import name``), or ``module`` itself (``import m``, a star import), at its top level."""
+        names = list(self._module_names()) if self._module_names is not None else list(self.modules)
+        wanted = (f"{module}.{name}", module)
+        for other in names:
+            if other == module:
+                continue
+            summary = self.module(other)
+            if summary is None:
+                continue
+            if module in summary.star_imports:
+                return True
+            if any(kind == "import" and payload in wanted for kind, payload in summary.names.values()):
+                return True
+        return False
+
     def coroutine_function(self, ref: str | None) -> Value | None:
         """The callee, when calling ``ref`` certainly returns a coroutine."""
         v = self.value(ref)

@@ -7,6 +7,7 @@ from asynclint.knowledge.callbacks import ADVICE, CALLBACK_API_NAMES, PARTIALS, 
 from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.project.index import EMPTY, Value
 from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
+from asynclint.semantics.flow import guarded_not_coroutine
 from asynclint.semantics.refs import is_outside_project, value_ref
 
 
@@ -333,6 +334,22 @@ class CoroutineNotAwaited(Rule):
             """,
             title="sync callbacks, scheduled coroutines, awaiting APIs",
         ),
+        Example(
+            """
+            import inspect
+
+            class Hooks:
+                async def on_start(self):
+                    ...
+
+                async def run(self):
+                    if inspect.iscoroutinefunction(self.on_start):
+                        await self.on_start()
+                    else:
+                        self.on_start()  # the guard says it is no coroutine function here
+            """,
+            title="a call guarded by `inspect.iscoroutinefunction()`",
+        ),
     )
 
     def visit_Expr(self, node: ast.Expr, ctx: RuleContext) -> None:
@@ -341,7 +358,7 @@ class CoroutineNotAwaited(Rule):
             return
         sem = ctx.sem
         ref = value_ref(sem, call.func)
-        if ref is None:
+        if ref is None or guarded_not_coroutine(sem, call):
             return
         fix = None
         if sem.in_async_context(call):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 
 from asynclint.rule import Example, Rule, RuleContext
-from asynclint.semantics.flow import ATTRIBUTE, DISCARDED, DROPPED, UNUSED, usage_of
+from asynclint.semantics.flow import ATTRIBUTE, DISCARDED, DROPPED, UNUSED, WEAKLY_HELD, usage_of
 
 TASK_FACTORIES = frozenset(
     {
@@ -25,8 +25,9 @@ class TaskNotStored(Rule):
     Flags `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and `loop.create_task(...)`
     (the loop known from `asyncio.get_running_loop()`, `asyncio.get_event_loop()` or an
     `asyncio.AbstractEventLoop` annotation) whose result is thrown away: an expression
-    statement, `_ = ...`, a local name never read again, or a method chained on it
-    (`create_task(...).add_done_callback(...)`) as a statement.
+    statement, `_ = ...`, a local name no later read reaches (never read, or bound again
+    first), a method chained on it (`create_task(...).add_done_callback(...)`) as a
+    statement, or a `weakref.WeakSet`/`WeakValueDictionary` as the only thing holding it.
 
     A task that is returned, stored (attribute, subscript, module-level name), added to a
     collection (`tasks.add(t)`, `background.append(t)`), passed on or awaited is fine, and
@@ -71,6 +72,28 @@ class TaskNotStored(Rule):
                 loop.create_task(job())  # expect: ASL203
             """,
             title="loops and aliases",
+        ),
+        Example(
+            """
+            import asyncio
+            import weakref
+
+            _running = weakref.WeakValueDictionary()
+
+            class Service:
+                def __init__(self):
+                    self._tasks = weakref.WeakSet()
+
+                def spawn(self, job):
+                    self._tasks.add(asyncio.create_task(job()))  # expect: ASL203
+
+            async def start(name, job):
+                _running[name] = asyncio.create_task(job())  # expect: ASL203
+                task = asyncio.create_task(job())  # expect: ASL203
+                task = asyncio.create_task(job())
+                return task
+            """,
+            title="held only weakly, or rebound before it is kept",
         ),
     )
     good = (
@@ -138,7 +161,10 @@ class TaskNotStored(Rule):
         if usage not in DROPPED:
             return
         what = name.rsplit(".", 1)[-1]
-        where = "the name it is bound to is never used" if usage == UNUSED else "its result is dropped"
+        if usage == WEAKLY_HELD:
+            where = "a `weakref` container is the only thing holding it, and the event loop keeps only a weak reference too"
+        else:
+            where = "the name it is bound to is never used" if usage == UNUSED else "its result is dropped"
         ctx.report(
             node,
             f"the task made by `{what}()` can be garbage-collected before it finishes: {where}; "
