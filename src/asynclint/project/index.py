@@ -91,10 +91,11 @@ class ProjectIndex:
         summaries: Iterable[ModuleSummary],
         loader: Callable[[str], ModuleSummary | None] | None = None,
         track: bool = False,
-        module_names: Callable[[], Iterable[str]] | None = None,
+        mentioning: Callable[[str], Iterable[str]] | None = None,
     ):
-        # Every module of the project by name, when the loader would load them one by one.
-        self._module_names = module_names
+        # The project's modules whose source mentions a word: the ones that may import a name
+        # (without it, only the modules given or loaded so far are searched).
+        self._mentioning = mentioning
         self.modules: dict[str, ModuleSummary] = {}
         for s in summaries:
             if s is not None:
@@ -331,7 +332,9 @@ class ProjectIndex:
     def imported_elsewhere(self, module: str, name: str) -> bool:
         """Whether another module of the project imports ``name`` from ``module`` (``from m
         import name``), or ``module`` itself (``import m``, a star import), at its top level."""
-        names = list(self._module_names()) if self._module_names is not None else list(self.modules)
+        names = list(self.modules)
+        if self._mentioning is not None:
+            names += [m for m in self._mentioning(name) if m not in self.modules]
         wanted = (f"{module}.{name}", module)
         for other in names:
             if other == module:

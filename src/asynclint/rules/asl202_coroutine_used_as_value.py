@@ -241,6 +241,8 @@ class CoroutineUsedAsValue(Rule):
             import asyncio
             from typing import Any, Awaitable, Coroutine, TypeVar, cast
 
+            import aiofiles
+
             T = TypeVar("T")
 
             async def fetch(url) -> bytes:
@@ -296,6 +298,9 @@ class CoroutineUsedAsValue(Rule):
                 await untyped(fetch(url))
                 await awaiting(fetch(url))
 
+            async def open_async(path):
+                return aiofiles.open(path)  # an async context manager too: `async with await open_async(p)`
+
             async def guarded(url):
                 result = fetch(url)
                 if asyncio.iscoroutine(result):
@@ -335,6 +340,8 @@ class CoroutineUsedAsValue(Rule):
         known = EMPTY.coroutine_function(ref)
         if known is None and is_outside_project(ref, LIBRARIES):
             return
+        if use == RETURNED_UNAWAITED and EMPTY.async_context_manager(ref) is not None:
+            return  # ``return aiofiles.open(...)``: also an async context manager, fine to hand on
         data = {"ref": ref, "use": use, "name": target.id if target is not None else "", "detail": detail}
         if use == MODULE_UNUSED:
             data["module"] = sem.module  # whether another module imports it is the index's to say
