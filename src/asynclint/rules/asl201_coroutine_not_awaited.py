@@ -153,6 +153,7 @@ class CoroutineNotAwaited(Rule):
                     self.writer.drain()  # expect: ASL201
             """,
             title="streams unpacked from `asyncio.open_connection()`",
+            runtime='the example needs a live peer: `open()` cannot connect, so `send()` fails at `self.writer` before `drain()` is called',
             fixed="""
             import asyncio
 
@@ -235,6 +236,7 @@ class CoroutineNotAwaited(Rule):
                     loop.call_soon(lambda: self.close())  # expect: ASL201
             """,
             title="callbacks: a method, a partial, a lambda",
+            runtime="only the lambda's coroutine is created in the example's code: the done callback and `call_later()` are called by the loop itself (the runtime has no line of the example to show), and not within the run",
         ),
         Example(
             """
@@ -251,6 +253,7 @@ class CoroutineNotAwaited(Rule):
                 await asyncio.to_thread(hooks.refresh)  # expect: ASL201
             """,
             title="callbacks defined in another module",
+            runtime='the coroutines are created by `atexit`, a thread and `to_thread()`, in their frames, not on the lines that hand the callbacks over',
             files={
                 "app/__init__.py": "",
                 "app/hooks.py": """
@@ -277,6 +280,7 @@ class CoroutineNotAwaited(Rule):
                     stack.callback(session.close)  # expect: ASL201
             """,
             title="library coroutine methods as callbacks",
+            runtime="`call_soon()` and `ExitStack.callback()` create the coroutines in asyncio's and contextlib's own frames, so the runtime has no line of the example to show",
         ),
     )
     good = (

@@ -89,6 +89,7 @@ class CoroutineUsedAsValue(Rule):
                 print(f"saved {repo.count()}")  # expect: ASL202
             """,
             title="truth test, `_ =`, unused variable, f-string",
+            runtime='`if repo.exists(uid):` is always true, so the run returns there and never reaches the later lines',
             files={
                 "app/__init__.py": "",
                 "app/repo.py": """
@@ -216,6 +217,7 @@ class CoroutineUsedAsValue(Rule):
                 probe.close()  # a coroutine's own method: closing it unstarted, on purpose
                 return later
             """,
+            runtime="`tasks.append(...)` hands the coroutine to the caller's list, and the run, standing in for the caller, never awaits what it is handed",
             files={
                 "app/__init__.py": "",
                 "app/repo.py": """
@@ -317,6 +319,7 @@ class CoroutineUsedAsValue(Rule):
             started = warm_up()
             """,
             title="a module-level coroutine another module imports (and awaits)",
+            runtime='the run imports only `example.py`: the importer that awaits `started` never runs',
             files={
                 "runner.py": """
                 from example import started

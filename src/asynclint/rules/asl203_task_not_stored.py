@@ -103,7 +103,7 @@ class TaskNotStored(Rule):
 
             background = set()
 
-            async def main(jobs):
+            async def main(jobs, queue: list):
                 task = asyncio.create_task(jobs.run())
                 background.add(task)
                 task.add_done_callback(background.discard)
@@ -112,7 +112,6 @@ class TaskNotStored(Rule):
                 result = await asyncio.create_task(jobs.once())
                 jobs.current = asyncio.ensure_future(jobs.flush())
                 jobs.by_name["ping"] = asyncio.create_task(jobs.ping())
-                queue = []
                 queue.append(asyncio.create_task(jobs.log()))
                 return asyncio.create_task(jobs.last())
 
@@ -121,7 +120,11 @@ class TaskNotStored(Rule):
                     for job in jobs:
                         tg.create_task(job())
 
-            WATCHER = asyncio.ensure_future(asyncio.sleep(1))
+            watcher = None
+
+            async def watch(jobs):
+                global watcher
+                watcher = asyncio.ensure_future(jobs.watch())
 
             def make(coro):
                 t = asyncio.create_task(coro)
