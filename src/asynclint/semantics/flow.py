@@ -1171,9 +1171,10 @@ def lost_coroutine(sem, call: ast.Call) -> tuple[str, ast.Name | None, str] | No
     if target is not None:
         return _local_fate(sem, target)
     target = _module_level_name(sem, expr)
-    if target is not None:
-        reads = binding_reads(sem, target)
-        if reads == [] and not _exported(sem, target.id):
+    # Any read of the name in the module counts (no flow analysis of a whole module for every
+    # ``log = getLogger()``): what is left is a name nothing in the module reads at all.
+    if target is not None and target.id not in _name_loads(sem) and not _exported(sem, target.id):
+        if len(sem.module_scope.bindings.get(target.id) or ()) == 1:
             return MODULE_UNUSED, target, ""
     return None
 
