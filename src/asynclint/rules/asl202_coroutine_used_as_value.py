@@ -301,6 +301,7 @@ class CoroutineUsedAsValue(Rule):
                 await awaiting(fetch(url))
 
             async def open_async(path):
+                await asyncio.sleep(0)
                 return aiofiles.open(path)  # an async context manager too: `async with await open_async(p)`
 
             async def guarded(url):
