@@ -51,6 +51,7 @@ class CoroutineUsedAsValue(Rule):
     `close` and `cr_*` are fine), thrown away with `_ = f()`, unpacked (`body, status =
     fetch_pair()`), tested through `:=` (`if data := fetch():`), or made for each element of
     `all()`/`any()`/`sum()`/`sorted()`/`min()`/`max()` (`all(ping(h) for h in hosts)`).
+    given to a builtin that iterates it (`set(fetch_ids())`, `list()`, `sorted()`, `len()`, ...).
     `typing.cast()` around the call or a later read of its variable changes nothing.
 
     It also follows the variable a coroutine is bound to, binding by binding (reaching
@@ -60,7 +61,8 @@ class CoroutineUsedAsValue(Rule):
     coroutine, not the result), unless the return annotation says an awaitable is meant
     (`Awaitable`, `Coroutine`, `Future`, `Task`, `Any`; sync factories are fine); one passed
     to a function of the same module whose parameter is annotated with a plain value type
-    (`bytes`, `str`, a dataclass; not unannotated, `Awaitable`, `Any`, `object` or a TypeVar);
+    (`bytes`, `str`, a dataclass, `Iterable[int]` and other containers; not unannotated,
+    `Awaitable`, `Any`, `object` or a TypeVar);
     and one bound to a module-level name that the module never uses and no other module of
     the project imports. Branches guarded by `asyncio.iscoroutine(x)`/`inspect.isawaitable(x)`
     are understood. The callee is resolved across the project exactly as for ASL201, and a
@@ -139,7 +141,7 @@ class CoroutineUsedAsValue(Rule):
         ),
         Example(
             """
-            from typing import cast
+            from typing import Iterable, cast
 
             async def fetch(url) -> bytes:
                 ...
@@ -184,8 +186,16 @@ class CoroutineUsedAsValue(Rule):
 
             async def saved(url):
                 store(fetch(url))  # expect: ASL202
+
+            async def owned(table, partitions: Iterable[int]) -> set[int]:
+                ...
+
+            async def recover(tables, standby):
+                for table in tables:
+                    standby = owned(table, standby)  # expect: ASL202
+                return set(standby)
             """,
-            title="rebound, deleted, returned from `async def`, cast, unpacked, `:=`, `all()`, a `bytes` parameter",
+            title="rebound, deleted, returned from `async def`, cast, unpacked, `:=`, `all()`, `bytes` and `Iterable` parameters, `set()`",
         ),
         Example(
             """
@@ -241,7 +251,7 @@ class CoroutineUsedAsValue(Rule):
         Example(
             """
             import asyncio
-            from typing import Any, Awaitable, Coroutine, TypeVar, cast
+            from typing import Any, Awaitable, Coroutine, Iterable, TypeVar, cast
 
             import aiofiles
 
@@ -303,6 +313,14 @@ class CoroutineUsedAsValue(Rule):
             async def open_async(path):
                 await asyncio.sleep(0)
                 return aiofiles.open(path)  # an async context manager too: `async with await open_async(p)`
+
+            async def owned(table, partitions: Iterable[int]) -> set[int]:
+                ...
+
+            async def recover(tables, standby):
+                for table in tables:
+                    standby = await owned(table, standby)
+                return set(standby)
 
             async def guarded(url):
                 result = fetch(url)

@@ -211,6 +211,8 @@ def plain_value_use(sem, expr: ast.AST) -> str | None:
         name = sem.call_name(parent)
         if name in FORMAT_CALLS:
             return FORMATTED
+        if name in ITERATING_CALLS and parent.args and parent.args[0] is expr:
+            return ITERATED  # ``set(fetch_ids())``: a coroutine is not iterable
         return TESTED if name == "builtins.bool" else None
     if tp is ast.Assign:
         targets = parent.targets
@@ -238,6 +240,12 @@ def _elements_use(sem, comp: ast.AST) -> str | None:
             return DISCARDED
         return plain_value_use(sem, call)
     return None
+
+
+# Builtins that iterate over their first argument (or take its length).
+ITERATING_CALLS = frozenset(
+    f"builtins.{n}" for n in ("list", "set", "tuple", "frozenset", "sorted", "sum", "min", "max", "any", "all", "enumerate", "len", "dict")
+)
 
 
 # What a coroutine object itself has: reading these is working with the coroutine on purpose.
@@ -1128,6 +1136,12 @@ AWAITABLE_ANNOTATIONS = frozenset({"Awaitable", "Coroutine", "Future", "Task", "
 _PLAIN_VALUE_TYPES = frozenset(
     f"builtins.{t}" for t in ("str", "bytes", "bytearray", "int", "float", "bool", "dict", "list", "tuple", "set", "frozenset", "complex")
 )
+# ``Iterable[int]`` and friends: a coroutine is none of them.
+_PLAIN_CONTAINERS = frozenset(
+    {f"{m}.{n}" for m in ("typing", "collections.abc") for n in ("Iterable", "Sequence", "Collection", "Mapping", "Set", "MutableSequence", "MutableMapping", "MutableSet")}
+    | {f"typing.{n}" for n in ("List", "Dict", "Tuple", "FrozenSet")}
+    | {f"builtins.{n}" for n in ("list", "dict", "set", "tuple", "frozenset")}
+)
 WEAK_CONTAINERS = frozenset({"weakref.WeakSet", "weakref.WeakValueDictionary"})
 
 
@@ -1187,9 +1201,15 @@ def _local_fate(sem, target: ast.Name) -> tuple[str, ast.Name, str] | None:
     if reads is None:
         return None
     returned = ""
+    uses = []
     for read in reads:
         r = through_casts(sem, read)
-        if plain_value_use(sem, r) is not None:
+        use = plain_value_use(sem, r)
+        if use is not None:
+            uses.append(use)
+            continue
+        if value_parameter(sem, r):
+            uses.append(VALUE_ARGUMENT)
             continue
         p = sem.parent(r)
         if type(p) is ast.Return and sem.scope_of(p) is sem.scope_of(target):
@@ -1199,6 +1219,9 @@ def _local_fate(sem, target: ast.Name) -> tuple[str, ast.Name, str] | None:
         return None
     if returned:
         return RETURNED_UNAWAITED, target, returned
+    plain = [u for u in uses if u != VALUE_ARGUMENT]
+    if plain:
+        return plain[0], target, ""
     if not reads and _rebound_later(sem, target):
         return REBOUND, target, ""
     return UNUSED, target, ""
@@ -1272,7 +1295,10 @@ def value_parameter(sem, arg: ast.AST) -> str:
     if param is None or param.annotation is None:
         return ""
     scope = sem.scope_of(func)
-    ty = sem.annotation_type(param.annotation, scope)
+    ann = param.annotation
+    if type(ann) is ast.Subscript and sem.qualname(ann.value, scope) in _PLAIN_CONTAINERS:
+        return f"{param.arg}: {sem.source_segment(ann)}` of `{func.name}()"
+    ty = sem.annotation_type(ann, scope)
     if ty is None:
         return ""
     if ty not in _PLAIN_VALUE_TYPES:
