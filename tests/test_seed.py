@@ -1,8 +1,9 @@
 """The seed article "asyncio Fundamentals": every pitfall in its code is found, and nothing
 else, by the engine and by the installed ``asynclint`` command (JSON output).
 
-Pinned for the blocking-call (ASL1xx) and event-loop (ASL4xx) families, which are the ones
-the article's pitfalls belong to, at the default target (3.10) and at 3.12, where
+Pinned for the blocking-call (ASL1xx), coroutine and task (ASL2xx) and event-loop (ASL4xx)
+families, which are the ones the article's pitfalls belong to, at the default target (3.10)
+and at 3.12, where
 ``asyncio.TimeoutError`` becomes an alias (ASL409) and ASL402's message changes.
 """
 
@@ -21,7 +22,7 @@ from asynclint.engine import lint_files
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "seed"
 PITFALLS = ROOT / "examples" / "pitfalls.py"
-SELECT = ("ASL1", "ASL4")
+SELECT = ("ASL1", "ASL2", "ASL4")
 
 # file -> (line, code) found at every target
 EXPECTED: dict[str, set[tuple[int, str]]] = {
@@ -29,6 +30,7 @@ EXPECTED: dict[str, set[tuple[int, str]]] = {
     "async_version.py": set(),
     "half_converted.py": {(8, "ASL102")},  # requests.get inside async def
     "core_concepts.py": {
+        (11, "ASL202"),  # coro = my_coroutine() at module level: "Nothing runs yet", and never will
         (24, "ASL402"),  # loop = asyncio.get_event_loop() at module level
         (25, "ASL403"),  # loop.run_until_complete(main()) ... loop.close()
     },
@@ -39,7 +41,10 @@ EXPECTED: dict[str, set[tuple[int, str]]] = {
         (11, "ASL401"),  # asyncio.get_event_loop() inside a coroutine
         (15, "ASL410"),  # run_in_executor(ThreadPoolExecutor(), ...)
     },
-    "common_pitfalls.py": {(10, "ASL101")},  # time.sleep(1) inside async def
+    "common_pitfalls.py": {
+        (9, "ASL202"),  # result = fetch_url(url): rebound to the awaited call before any use
+        (13, "ASL101"),  # time.sleep(1) inside async def
+    },
 }
 # ... and from 3.11 on: ``except asyncio.TimeoutError`` is the builtin's alias
 FROM_311: dict[str, set[tuple[int, str]]] = {"concurrency.py": {(40, "ASL409")}}
@@ -119,7 +124,15 @@ def test_cli_json_fields_for_the_manual_loop(tmp_path):
     code, findings = _cli([SEED / "core_concepts.py"], (3, 12))
     assert code == 1
     by_code = {f["code"]: f for f in findings}
-    assert sorted(by_code) == ["ASL402", "ASL403"]
+    assert sorted(by_code) == ["ASL202", "ASL402", "ASL403"]
+    lost = by_code["ASL202"]
+    assert (lost["line"], lost["column"], lost["end_line"], lost["end_column"]) == (11, 8, 11, 22)
+    assert lost["message"] == (
+        "`my_coroutine()` defined at tests/fixtures/seed/core_concepts.py:4 is a coroutine function; `coro` holds its "
+        "coroutine at module level, but it is never used in the module nor imported by another module, so it never runs. "
+        "Await it inside a coroutine, or run it with `asyncio.run(my_coroutine(...))`"
+    )
+    assert lost["fix"] is None
     manual = by_code["ASL403"]
     assert (manual["line"], manual["column"], manual["end_line"], manual["end_column"]) == (25, 1, 25, 32)
     assert manual["name"] == "manual-loop-management"

@@ -473,7 +473,8 @@ def _relint_changed(state: Any, items: Sequence[tuple[str, str]], config: Config
         linter = linter or Linter(config, project_root)
         activate(cache)
         try:
-            settle_results(targets, linter, ProjectIndex((), load_module, track=True), reads)
+            index = ProjectIndex((), load_module, track=True, mentioning=lambda word: [m for m, i in module_files.items() if source_mentions(items[i][0], word)])
+            settle_results(targets, linter, index, reads)
         finally:
             activate(None)
     else:
@@ -501,6 +502,15 @@ def _relint_changed(state: Any, items: Sequence[tuple[str, str]], config: Config
     errors_of = [settling[i].errors if i in settling else rec.errors for i, rec in enumerate(state.records)]
     files = [FileResult(display, errors=list(errs)) for (_path, display), errs in zip(items, errors_of)]
     return RunResult(files, findings, [e for errs in errors_of for e in errs], cache.stats)
+
+
+def source_mentions(path: str, word: str) -> bool:
+    """Whether the file's text contains ``word`` (a cheap filter before summarizing it)."""
+    try:
+        with open(path, "rb") as f:
+            return word.encode() in f.read()
+    except OSError:
+        return False
 
 
 def _size(path: str) -> int:
@@ -539,7 +549,7 @@ def project_index(results: list[FileResult], linter: Linter, project_root: Path 
         from asynclint.project.discovery import ModuleLoader
 
         loader = ModuleLoader(project_root, linter.config)
-    return ProjectIndex(summaries, loader, track=track)
+    return ProjectIndex(summaries, loader, track=track, mentioning=loader.modules_mentioning if loader is not None else None)
 
 
 def settle(results: list[FileResult], linter: Linter, project_root: Path | None, extra_summaries: Iterable[Any] = ()) -> None:

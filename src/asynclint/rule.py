@@ -45,6 +45,9 @@ class Example:
     files: dict[str, str] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
     target_version: tuple[int, int] | None = None
+    # Why ``asynclint run`` cannot see the same lines lose a coroutine or a task as the static
+    # rule does (tests/test_flow_crosscheck.py runs the examples of ASL201-ASL203).
+    runtime: str = ""
 
     @property
     def source(self) -> str:

@@ -60,6 +60,21 @@ class ModuleLoader:
                 return path, is_package
         return None
 
+    def modules_mentioning(self, word: str) -> list[str]:
+        """Every module under the root whose source contains ``word``: the ones that may import
+        a name (asked only for the rare module-level coroutine, so one walk is affordable)."""
+        from asynclint.engine import module_name_for, source_mentions
+
+        out = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            here = Path(dirpath)
+            dirnames[:] = [d for d in dirnames if not d.startswith(".") and not self._excluded(here / d)]
+            for fn in filenames:
+                path = here / fn
+                if fn.endswith(".py") and not self._excluded(path) and source_mentions(str(path), word):
+                    out.append(module_name_for(path, self.root)[0])
+        return out
+
     def _excluded(self, path: Path) -> bool:
         rel = path.relative_to(self.root)
         for i, part in enumerate(rel.parts):

@@ -91,7 +91,11 @@ class ProjectIndex:
         summaries: Iterable[ModuleSummary],
         loader: Callable[[str], ModuleSummary | None] | None = None,
         track: bool = False,
+        mentioning: Callable[[str], Iterable[str]] | None = None,
     ):
+        # The project's modules whose source mentions a word: the ones that may import a name
+        # (without it, only the modules given or loaded so far are searched).
+        self._mentioning = mentioning
         self.modules: dict[str, ModuleSummary] = {}
         for s in summaries:
             if s is not None:
@@ -325,6 +329,25 @@ class ProjectIndex:
         return UNKNOWN
 
     # ------------------------------------------------------------------ questions rules ask
+    def imported_elsewhere(self, module: str, name: str) -> bool:
+        """Whether another module of the project imports ``name`` from ``module`` (``from m
+        import name``), or ``module`` itself (``import m``, a star import), at its top level."""
+        names = list(self.modules)
+        if self._mentioning is not None:
+            names += [m for m in self._mentioning(name) if m not in self.modules]
+        wanted = (f"{module}.{name}", module)
+        for other in names:
+            if other == module:
+                continue
+            summary = self.module(other)
+            if summary is None:
+                continue
+            if module in summary.star_imports:
+                return True
+            if any(kind == "import" and payload in wanted for kind, payload in summary.names.values()):
+                return True
+        return False
+
     def coroutine_function(self, ref: str | None) -> Value | None:
         """The callee, when calling ``ref`` certainly returns a coroutine."""
         v = self.value(ref)

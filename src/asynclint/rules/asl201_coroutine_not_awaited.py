@@ -7,6 +7,7 @@ from asynclint.knowledge.callbacks import ADVICE, CALLBACK_API_NAMES, PARTIALS, 
 from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.project.index import EMPTY, Value
 from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
+from asynclint.semantics.flow import guarded_not_coroutine
 from asynclint.semantics.refs import is_outside_project, value_ref
 
 
@@ -152,6 +153,7 @@ class CoroutineNotAwaited(Rule):
                     self.writer.drain()  # expect: ASL201
             """,
             title="streams unpacked from `asyncio.open_connection()`",
+            runtime='the example needs a live peer: `open()` cannot connect, so `send()` fails at `self.writer` before `drain()` is called',
             fixed="""
             import asyncio
 
@@ -234,6 +236,7 @@ class CoroutineNotAwaited(Rule):
                     loop.call_soon(lambda: self.close())  # expect: ASL201
             """,
             title="callbacks: a method, a partial, a lambda",
+            runtime="only the lambda's coroutine is created in the example's code: the done callback and `call_later()` are called by the loop itself (the runtime has no line of the example to show), and not within the run",
         ),
         Example(
             """
@@ -250,6 +253,7 @@ class CoroutineNotAwaited(Rule):
                 await asyncio.to_thread(hooks.refresh)  # expect: ASL201
             """,
             title="callbacks defined in another module",
+            runtime='the coroutines are created by `atexit`, a thread and `to_thread()`, in their frames, not on the lines that hand the callbacks over',
             files={
                 "app/__init__.py": "",
                 "app/hooks.py": """
@@ -276,6 +280,7 @@ class CoroutineNotAwaited(Rule):
                     stack.callback(session.close)  # expect: ASL201
             """,
             title="library coroutine methods as callbacks",
+            runtime="`call_soon()` and `ExitStack.callback()` create the coroutines in asyncio's and contextlib's own frames, so the runtime has no line of the example to show",
         ),
     )
     good = (
@@ -333,6 +338,22 @@ class CoroutineNotAwaited(Rule):
             """,
             title="sync callbacks, scheduled coroutines, awaiting APIs",
         ),
+        Example(
+            """
+            import inspect
+
+            class Hooks:
+                async def on_start(self):
+                    ...
+
+                async def run(self):
+                    if inspect.iscoroutinefunction(self.on_start):
+                        await self.on_start()
+                    else:
+                        self.on_start()  # the guard says it is no coroutine function here
+            """,
+            title="a call guarded by `inspect.iscoroutinefunction()`",
+        ),
     )
 
     def visit_Expr(self, node: ast.Expr, ctx: RuleContext) -> None:
@@ -341,7 +362,7 @@ class CoroutineNotAwaited(Rule):
             return
         sem = ctx.sem
         ref = value_ref(sem, call.func)
-        if ref is None:
+        if ref is None or guarded_not_coroutine(sem, call):
             return
         fix = None
         if sem.in_async_context(call):

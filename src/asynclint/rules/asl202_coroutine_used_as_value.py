@@ -13,10 +13,14 @@ from asynclint.semantics.flow import (
     FORMATTED,
     ITERATED,
     TESTED,
+    MODULE_UNUSED,
+    REBOUND,
+    RETURNED_UNAWAITED,
+    SUMMED,
+    UNPACKED,
     UNUSED,
-    assigned_name,
-    never_handed_on,
-    plain_value_use,
+    VALUE_ARGUMENT,
+    lost_coroutine,
 )
 from asynclint.semantics.refs import is_outside_project, value_ref
 
@@ -27,6 +31,8 @@ _WHAT = {
     ITERATED: "iterating over the coroutine object raises TypeError",
     DISCARDED: "`_ = ...` throws the coroutine away, so it never runs",
     ATTRIBUTE: "reading an attribute of the coroutine object (not of its result) raises AttributeError, and the coroutine never runs",
+    UNPACKED: "unpacking the coroutine object raises TypeError, and it never runs",
+    SUMMED: "adding up coroutine objects raises TypeError, and none of them runs",
 }
 
 
@@ -42,9 +48,25 @@ class CoroutineUsedAsValue(Rule):
     result: tested for truth (`if repo.exists(uid):`, `while`, `and`/`or`/`not`, a ternary),
     compared, formatted (`str()`, f-strings, `print()`, `logging`), iterated with a plain
     `for`, read an attribute from (`fetch(url).status`: a coroutine's own `send`, `throw`,
-    `close` and `cr_*` are fine), thrown away with `_ = f()`, or assigned to a variable that
-    is never awaited, returned, stored or passed on. The callee is resolved across the project exactly as for
-    ASL201, and a callee that cannot be resolved is never assumed to be a coroutine function.
+    `close` and `cr_*` are fine), thrown away with `_ = f()`, unpacked (`body, status =
+    fetch_pair()`), tested through `:=` (`if data := fetch():`), or made for each element of
+    `all()`/`any()`/`sum()`/`sorted()`/`min()`/`max()` (`all(ping(h) for h in hosts)`).
+    given to a builtin that iterates it (`set(fetch_ids())`, `list()`, `sorted()`, `len()`, ...).
+    `typing.cast()` around the call or a later read of its variable changes nothing.
+
+    It also follows the variable a coroutine is bound to, binding by binding (reaching
+    definitions): flagged when no later read reaches it (never read, `del`, or bound again
+    first, as in `result = fetch(url)` followed by `result = await fetch(url)`). And it flags a
+    coroutine returned from an `async def` without `await` (the caller's `await` then gets a
+    coroutine, not the result), unless the return annotation says an awaitable is meant
+    (`Awaitable`, `Coroutine`, `Future`, `Task`, `Any`; sync factories are fine); one passed
+    to a function of the same module whose parameter is annotated with a plain value type
+    (`bytes`, `str`, a dataclass, `Iterable[int]` and other containers; not unannotated,
+    `Awaitable`, `Any`, `object` or a TypeVar);
+    and one bound to a module-level name that the module never uses and no other module of
+    the project imports. Branches guarded by `asyncio.iscoroutine(x)`/`inspect.isawaitable(x)`
+    are understood. The callee is resolved across the project exactly as for ASL201, and a
+    callee that cannot be resolved is never assumed to be a coroutine function.
 
     ## Why is this bad?
     A coroutine object is always true, never equal to a result, prints as
@@ -69,6 +91,7 @@ class CoroutineUsedAsValue(Rule):
                 print(f"saved {repo.count()}")  # expect: ASL202
             """,
             title="truth test, `_ =`, unused variable, f-string",
+            runtime='`if repo.exists(uid):` is always true, so the run returns there and never reaches the later lines',
             files={
                 "app/__init__.py": "",
                 "app/repo.py": """
@@ -116,14 +139,83 @@ class CoroutineUsedAsValue(Rule):
             """,
             title="an attribute read from the coroutine instead of its result",
         ),
+        Example(
+            """
+            from typing import Iterable, cast
+
+            async def fetch(url) -> bytes:
+                ...
+
+            async def fetch_pair(url):
+                ...
+
+            async def ping(host) -> bool:
+                ...
+
+            def store(data: bytes):
+                ...
+
+            async def rebound(url):
+                body = fetch(url)  # expect: ASL202
+                body = await fetch(url)
+                return body
+
+            async def deleted(url):
+                body = fetch(url)  # expect: ASL202
+                del body
+
+            async def relayed(url):
+                return fetch(url)  # expect: ASL202
+
+            async def cast_later(url):
+                body = cast(bytes, fetch(url))  # expect: ASL202
+                if body:
+                    print("fetched")
+
+            async def unpacked(url):
+                body, status = fetch_pair(url)  # expect: ASL202
+                print(status)
+
+            async def walrus(url):
+                if data := fetch(url):  # expect: ASL202
+                    print("fetched")
+
+            async def all_up(hosts):
+                if all(ping(h) for h in hosts):  # expect: ASL202
+                    print("all up")
+
+            async def saved(url):
+                store(fetch(url))  # expect: ASL202
+
+            async def owned(table, partitions: Iterable[int]) -> set[int]:
+                ...
+
+            async def recover(tables, standby):
+                for table in tables:
+                    standby = owned(table, standby)  # expect: ASL202
+                return set(standby)
+            """,
+            title="rebound, deleted, returned from `async def`, cast, unpacked, `:=`, `all()`, `bytes` and `Iterable` parameters, `set()`",
+        ),
+        Example(
+            """
+            async def warm_up():
+                ...
+
+            started = warm_up()  # expect: ASL202
+            """,
+            title="a module-level coroutine nothing uses or imports",
+        ),
     )
     good = (
         Example(
             """
             import asyncio
+            from typing import Awaitable
+
             from app.repo import UserRepo
 
-            async def register(repo: UserRepo, uid, tasks: list):
+            async def register(repo: UserRepo, uid, tasks: list) -> Awaitable[int]:
                 if await repo.exists(uid):
                     return
                 pending = repo.save(uid)
@@ -135,6 +227,7 @@ class CoroutineUsedAsValue(Rule):
                 probe.close()  # a coroutine's own method: closing it unstarted, on purpose
                 return later
             """,
+            runtime="`tasks.append(...)` hands the coroutine to the caller's list, and the run, standing in for the caller, never awaits what it is handed",
             files={
                 "app/__init__.py": "",
                 "app/repo.py": """
@@ -155,42 +248,162 @@ class CoroutineUsedAsValue(Rule):
                 """,
             },
         ),
+        Example(
+            """
+            import asyncio
+            from typing import Any, Awaitable, Coroutine, Iterable, TypeVar, cast
+
+            import aiofiles
+
+            T = TypeVar("T")
+
+            async def fetch(url) -> bytes:
+                ...
+
+            async def fetch_pair(url):
+                ...
+
+            async def ping(host) -> bool:
+                ...
+
+            async def keep(value: T) -> T:
+                return await value
+
+            async def untyped(value):
+                return await value
+
+            async def awaiting(value: Awaitable[bytes]) -> bytes:
+                return await value
+
+            async def rebound(url):
+                body = fetch(url)
+                body = await body  # the same coroutine, awaited
+                return body
+
+            def factory(url):
+                return fetch(url)  # a sync factory hands the coroutine to its caller
+
+            async def relayed(url) -> Awaitable[bytes]:
+                return fetch(url)
+
+            async def relayed_any(url) -> Any:
+                return fetch(url)
+
+            async def cast_later(url):
+                body = cast(Coroutine[Any, Any, bytes], fetch(url))
+                return await body
+
+            async def unpacked(url):
+                body, status = await fetch_pair(url)
+                return body
+
+            async def walrus(url):
+                if data := await fetch(url):
+                    return data
+
+            async def all_up(hosts):
+                coros = list(ping(h) for h in hosts)
+                return all(await asyncio.gather(*coros))
+
+            async def passed(url):
+                await keep(fetch(url))
+                await untyped(fetch(url))
+                await awaiting(fetch(url))
+
+            async def open_async(path):
+                await asyncio.sleep(0)
+                return aiofiles.open(path)  # an async context manager too: `async with await open_async(p)`
+
+            async def owned(table, partitions: Iterable[int]) -> set[int]:
+                ...
+
+            async def recover(tables, standby):
+                for table in tables:
+                    standby = await owned(table, standby)
+                return set(standby)
+
+            async def guarded(url):
+                result = fetch(url)
+                if asyncio.iscoroutine(result):
+                    result = await result
+                return result
+            """,
+            title="the legitimate twins of the shapes above",
+        ),
+        Example(
+            """
+            async def warm_up():
+                ...
+
+            started = warm_up()
+            """,
+            title="a module-level coroutine another module imports (and awaits)",
+            runtime='the run imports only `example.py`: the importer that awaits `started` never runs',
+            files={
+                "runner.py": """
+                from example import started
+
+                async def main():
+                    await started
+                """,
+            },
+        ),
     )
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
         sem = ctx.sem
-        use = plain_value_use(sem, node)
-        target = None
-        if use is None:
-            target = assigned_name(sem, node)
-            if target is None:
-                return
-            use = UNUSED
+        lost = lost_coroutine(sem, node)
+        if lost is None:
+            return
+        use, target, detail = lost
         ref = value_ref(sem, node.func)
         if ref is None:
             return
         known = EMPTY.coroutine_function(ref)
         if known is None and is_outside_project(ref, LIBRARIES):
             return
-        if target is not None and not never_handed_on(sem, target):
-            return
-        data = {"ref": ref, "use": use, "name": target.id if target is not None else ""}
-        if known is not None:
+        if use == RETURNED_UNAWAITED and EMPTY.async_context_manager(ref) is not None:
+            return  # ``return aiofiles.open(...)``: also an async context manager, fine to hand on
+        data = {"ref": ref, "use": use, "name": target.id if target is not None else "", "detail": detail}
+        if use == MODULE_UNUSED:
+            data["module"] = sem.module  # whether another module imports it is the index's to say
+            ctx.defer(node, data)
+        elif known is not None:
             ctx.report(node, self.message(known, data))
         else:
             ctx.defer(node, data)
 
     def settle(self, deferred: Deferred, index) -> list[SettledFinding]:
-        v = index.coroutine_function(deferred.data["ref"])
-        return [SettledFinding(self.message(v, deferred.data))] if v is not None else []
+        data = deferred.data
+        v = index.coroutine_function(data["ref"])
+        if v is None or ("module" in data and index.imported_elsewhere(data["module"], data["name"])):
+            return []
+        return [SettledFinding(self.message(v, data))]
 
     @staticmethod
     def message(v: Value, data: dict) -> str:
-        call = f"await {v.label.rsplit('.', 1)[-1]}(...)"
-        if data["use"] == UNUSED:
-            name = data["name"]
-            return (
-                f"{coroutine_head(v)}; `{name}` holds its coroutine but is never awaited, returned or passed on, "
-                f"so it never runs. Use `{name} = {call}`"
-            )
-        return f"{coroutine_head(v)}; {_WHAT[data['use']]}. Use `{call}`"
+        return f"{coroutine_head(v)}; {lost_text(data, v.label.rsplit('.', 1)[-1])}"
+
+
+def lost_text(data: dict, callee: str) -> str:
+    """What happens to the coroutine, and what to write instead."""
+    call = f"await {callee}(...)"
+    use, name, detail = data["use"], data["name"], data.get("detail", "")
+    if use == UNUSED:
+        return f"`{name}` holds its coroutine but is never awaited, returned or passed on, so it never runs. Use `{name} = {call}`"
+    if use == REBOUND:
+        return f"`{name}` holds its coroutine but is bound again before it is awaited, so this coroutine never runs. Use `{name} = {call}`"
+    if use == MODULE_UNUSED:
+        return (
+            f"`{name}` holds its coroutine at module level, but it is never used in the module nor imported by another "
+            f"module, so it never runs. Await it inside a coroutine, or run it with `asyncio.run({callee}(...))`"
+        )
+    if use == RETURNED_UNAWAITED:
+        held = f"`{name}`, holding its coroutine, is" if name else "its coroutine is"
+        return (
+            f"{held} returned from `async def {detail}` without `await`, so the caller's `await {detail}()` gets "
+            f"this coroutine object, not its result. Use `return {call}` (or annotate the return `Awaitable[...]` if that is meant)"
+        )
+    if use == VALUE_ARGUMENT:
+        return f"the coroutine object is passed as `{detail}`, which expects a plain value, not a coroutine, and it never runs. Use `{call}`"
+    return f"{_WHAT[use]}. Use `{call}`"

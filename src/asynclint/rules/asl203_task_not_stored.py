@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 
 from asynclint.rule import Example, Rule, RuleContext
-from asynclint.semantics.flow import ATTRIBUTE, DISCARDED, DROPPED, UNUSED, usage_of
+from asynclint.semantics.flow import ATTRIBUTE, DISCARDED, DROPPED, UNUSED, WEAKLY_HELD, usage_of
 
 TASK_FACTORIES = frozenset(
     {
@@ -25,8 +25,9 @@ class TaskNotStored(Rule):
     Flags `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and `loop.create_task(...)`
     (the loop known from `asyncio.get_running_loop()`, `asyncio.get_event_loop()` or an
     `asyncio.AbstractEventLoop` annotation) whose result is thrown away: an expression
-    statement, `_ = ...`, a local name never read again, or a method chained on it
-    (`create_task(...).add_done_callback(...)`) as a statement.
+    statement, `_ = ...`, a local name no later read reaches (never read, or bound again
+    first), a method chained on it (`create_task(...).add_done_callback(...)`) as a
+    statement, or a `weakref.WeakSet`/`WeakValueDictionary` as the only thing holding it.
 
     A task that is returned, stored (attribute, subscript, module-level name), added to a
     collection (`tasks.add(t)`, `background.append(t)`), passed on or awaited is fine, and
@@ -72,6 +73,28 @@ class TaskNotStored(Rule):
             """,
             title="loops and aliases",
         ),
+        Example(
+            """
+            import asyncio
+            import weakref
+
+            _running = weakref.WeakValueDictionary()
+
+            class Service:
+                def __init__(self):
+                    self._tasks = weakref.WeakSet()
+
+                def spawn(self, job):
+                    self._tasks.add(asyncio.create_task(job()))  # expect: ASL203
+
+            async def start(name, job):
+                _running[name] = asyncio.create_task(job())  # expect: ASL203
+                task = asyncio.create_task(job())  # expect: ASL203
+                task = asyncio.create_task(job())
+                return task
+            """,
+            title="held only weakly, or rebound before it is kept",
+        ),
     )
     good = (
         Example(
@@ -80,7 +103,7 @@ class TaskNotStored(Rule):
 
             background = set()
 
-            async def main(jobs):
+            async def main(jobs, queue: list):
                 task = asyncio.create_task(jobs.run())
                 background.add(task)
                 task.add_done_callback(background.discard)
@@ -89,7 +112,6 @@ class TaskNotStored(Rule):
                 result = await asyncio.create_task(jobs.once())
                 jobs.current = asyncio.ensure_future(jobs.flush())
                 jobs.by_name["ping"] = asyncio.create_task(jobs.ping())
-                queue = []
                 queue.append(asyncio.create_task(jobs.log()))
                 return asyncio.create_task(jobs.last())
 
@@ -98,7 +120,11 @@ class TaskNotStored(Rule):
                     for job in jobs:
                         tg.create_task(job())
 
-            WATCHER = asyncio.ensure_future(asyncio.sleep(1))
+            watcher = None
+
+            async def watch(jobs):
+                global watcher
+                watcher = asyncio.ensure_future(jobs.watch())
 
             def make(coro):
                 t = asyncio.create_task(coro)
@@ -138,7 +164,10 @@ class TaskNotStored(Rule):
         if usage not in DROPPED:
             return
         what = name.rsplit(".", 1)[-1]
-        where = "the name it is bound to is never used" if usage == UNUSED else "its result is dropped"
+        if usage == WEAKLY_HELD:
+            where = "a `weakref` container is the only thing holding it, and the event loop keeps only a weak reference too"
+        else:
+            where = "the name it is bound to is never used" if usage == UNUSED else "its result is dropped"
         ctx.report(
             node,
             f"the task made by `{what}()` can be garbage-collected before it finishes: {where}; "

@@ -42,11 +42,12 @@ FORMATTED = "formatted"  # f-string field
 OTHER = "other"
 
 # Strongest first: when a name is read several times, the strongest read decides.
-_RANK = (AWAITED, RETURNED, YIELDED, STORED, ARGUMENT, ATTRIBUTE, ITERATED, CONTEXT, TESTED, COMPARED, FORMATTED, OTHER, DISCARDED, UNUSED)
+WEAKLY_HELD = "weakly-held"  # added to a ``weakref.WeakSet``/``WeakValueDictionary``: kept alive by nothing
+_RANK = (AWAITED, RETURNED, YIELDED, STORED, ARGUMENT, ATTRIBUTE, ITERATED, CONTEXT, TESTED, COMPARED, FORMATTED, OTHER, WEAKLY_HELD, DISCARDED, UNUSED)
 _RANK_OF = {u: i for i, u in enumerate(_RANK)}
 
 # What ASL203 and ASL303 call a dropped value: nothing keeps or reads it.
-DROPPED = frozenset({DISCARDED, UNUSED})
+DROPPED = frozenset({DISCARDED, UNUSED, WEAKLY_HELD})
 
 # ``x.append(value)`` and friends keep the value alive in the collection ``x``.
 COLLECTION_ADDERS = frozenset(
@@ -63,6 +64,25 @@ FORMAT_CALLS = frozenset(
 _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Starred)
 _COMPS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def is_weak_container(sem, expr: ast.AST) -> bool:
+    """Whether ``expr`` is a ``weakref.WeakSet``/``WeakValueDictionary`` (by its type, or the
+    value its one binding was made from)."""
+    ty = sem.type_of(expr)
+    if ty is None and type(expr) in (ast.Name, ast.Attribute):
+        binds = None
+        if type(expr) is ast.Name:
+            binds = sem.lookup(expr.id, sem.scope_of(expr))
+        elif type(expr.value) is ast.Name:
+            info = sem._method_class(sem.scope_of(expr), expr.value.id)
+            binds = info.attrs.get(expr.attr) if info is not None else None
+        values = {b.value for b in binds or () if b.value is not None}
+        if len(values) == 1:
+            v = values.pop()
+            if type(v) is ast.Call:
+                ty = sem.call_name(v)
+    return ty in WEAK_CONTAINERS
 
 
 def strongest(usages: Iterable[str]) -> str:
@@ -126,8 +146,11 @@ def usage_of(sem, expr: ast.AST, follow: bool = True, _depth: int = 0) -> str:
             if child is parent.func:
                 return OTHER
             func = parent.func
+            if len(parent.args) == 2 and child is parent.args[1] and sem.call_name(parent) in TYPING_CAST:
+                child, parent = parent, sem.parent(parent)
+                continue
             if type(func) is ast.Attribute and func.attr in COLLECTION_ADDERS:
-                return STORED
+                return WEAKLY_HELD if is_weak_container(sem, func.value) else STORED
             return ARGUMENT
         if tp is ast.Attribute:
             return ATTRIBUTE
@@ -168,8 +191,11 @@ def plain_value_use(sem, expr: ast.AST) -> str | None:
     None for every other use (awaited, returned, stored, passed to a call, put in a
     container, ...): unlike :func:`usage_of`, nothing is followed upwards, except the last
     operand of ``and``/``or``, whose value is the expression's."""
+    expr = through_casts(sem, expr)
     parent = sem.parent(expr)
     tp = type(parent)
+    if (tp is ast.GeneratorExp or tp is ast.ListComp or tp is ast.SetComp) and expr is parent.elt:
+        return _elements_use(sem, parent)
     if tp is ast.BoolOp:
         if expr is not parent.values[-1] or plain_value_use(sem, parent) == TESTED:
             return TESTED
@@ -185,13 +211,41 @@ def plain_value_use(sem, expr: ast.AST) -> str | None:
         name = sem.call_name(parent)
         if name in FORMAT_CALLS:
             return FORMATTED
+        if name in ITERATING_CALLS and parent.args and parent.args[0] is expr:
+            return ITERATED  # ``set(fetch_ids())``: a coroutine is not iterable
         return TESTED if name == "builtins.bool" else None
     if tp is ast.Assign:
         targets = parent.targets
+        if parent.value is expr and any(type(t) is ast.Tuple or type(t) is ast.List for t in targets):
+            return UNPACKED  # ``body, status = fetch_pair()``: a coroutine is not iterable
         return DISCARDED if len(targets) == 1 and type(targets[0]) is ast.Name and targets[0].id == "_" else None
     if tp is ast.Attribute and parent.value is expr and parent.attr not in COROUTINE_ATTRIBUTES:
         return ATTRIBUTE  # ``fetch().status``: read from the coroutine, not from its result
     return _plain_use_at(parent, expr)
+
+
+def _elements_use(sem, comp: ast.AST) -> str | None:
+    """The use made of a comprehension's elements by the builtin it is the argument of:
+    ``all(c.ping() for c in conns)`` tests each (coroutine) element; ``list(...)`` collects
+    them, and what is done with the list decides."""
+    call = sem.parent(comp)
+    if type(call) is not ast.Call or len(call.args) != 1 or call.args[0] is not comp or call.keywords and type(comp) is not ast.GeneratorExp:
+        return None
+    name = sem.call_name(call)
+    use = _ELEMENT_CONSUMERS.get(name)
+    if use is not None:
+        return use
+    if name in _ELEMENT_COLLECTORS:
+        if type(sem.parent(call)) is ast.Expr:
+            return DISCARDED
+        return plain_value_use(sem, call)
+    return None
+
+
+# Builtins that iterate over their first argument (or take its length).
+ITERATING_CALLS = frozenset(
+    f"builtins.{n}" for n in ("list", "set", "tuple", "frozenset", "sorted", "sum", "min", "max", "any", "all", "enumerate", "len", "dict")
+)
 
 
 # What a coroutine object itself has: reading these is working with the coroutine on purpose.
@@ -211,6 +265,8 @@ def _assigned(sem, targets: list[ast.AST], follow: bool, depth: int) -> str:
                 usages.append(STORED)
             else:
                 usages.append(_name_usage(sem, target, depth))
+        elif t is ast.Subscript and is_weak_container(sem, target.value):
+            usages.append(WEAKLY_HELD)
         elif t is ast.Attribute or t is ast.Subscript:
             usages.append(STORED)
         else:  # unpacked: the value itself is gone, its parts live on
@@ -280,8 +336,13 @@ def never_handed_on(sem, target: ast.Name) -> bool:
 
 
 def name_reads(sem, target: ast.Name) -> Iterator[ast.Name]:
-    """Every read, in the binding's function, of the name ``target`` binds (nested functions
-    and comprehensions included, as long as the name still resolves to that binding)."""
+    """The reads, in the binding's function, that the binding at ``target`` reaches
+    (:func:`binding_reads`); where that cannot be told, every read of the name (nested
+    functions and comprehensions included, as long as the name still resolves there)."""
+    reached = binding_reads(sem, target)
+    if reached is not None:
+        yield from reached  # only what this binding reaches: ``x = f(); x = await f(); use(x)``
+        return
     scope = sem.scope_of(target)
     while scope.kind == "comprehension" and scope.parent is not None:
         scope = scope.parent
@@ -735,3 +796,571 @@ def dotted_name(expr: ast.AST) -> str | None:
         return None
     parts.append(expr.id)
     return ".".join(reversed(parts))
+
+
+# ---------------------------------------------------------------------------- reaching definitions
+
+# A value never reaches a read past a guard that proves it is not a coroutine: the "definition"
+# that flows into that branch instead.
+_NOT_A_COROUTINE = "not-a-coroutine"
+# Tests that are true exactly when their argument is a coroutine (or another awaitable).
+COROUTINE_GUARDS = frozenset(
+    {"asyncio.iscoroutine", "inspect.iscoroutine", "inspect.isawaitable", "asyncio.isfuture"}
+)
+
+
+def binding_reads(sem, target: ast.Name) -> list[ast.Name] | None:
+    """The reads of a name that the binding at ``target`` reaches (reaching definitions in
+    the binding's function, or in the module's top level): ``x = f(); x = g(); use(x)``
+    gives nothing for the first binding. A read inside a nested function, lambda or class
+    counts for every binding (it runs later, who knows when). Reads in the branch where a
+    guard (``asyncio.iscoroutine(x)``) proves the value is no coroutine are not reached.
+    None when the name may change behind the analysis' back (``global``/``nonlocal``, a
+    target the scope does not know)."""
+    scope = sem.scope_of(target)
+    while scope.kind == "comprehension" and scope.parent is not None:
+        scope = scope.parent
+    if scope.kind not in ("function", "module") or target.id in scope.globals:
+        return None
+    bindings = scope.bindings.get(target.id)
+    if not bindings or not any(b.node is target for b in bindings):
+        return None
+    name = target.id
+    if any(name in n.names for n in sem.nodes(ast.Nonlocal)) or (scope.kind == "module" and any(name in n.names for n in sem.nodes(ast.Global))):
+        return None
+    memo = getattr(sem, "_asl_reach", None)
+    if memo is None:
+        memo = sem._asl_reach = {}
+    key = (id(scope.node), name)
+    reach = memo.get(key)
+    if reach is None:
+        reach = memo[key] = _Reach(sem, scope, bindings, name).run()
+    return [read for read, defs in reach if target in defs]
+
+
+class _Reach:
+    """Which bindings of one name reach each of its reads, statement by statement.
+
+    The state is the set of binding nodes that may hold the current value. Branches join,
+    loops run their body twice (the second time with what the back edge brings), ``try``
+    handlers and ``finally`` start from everything the body could have reached; ``return``,
+    ``raise``, ``break`` and ``continue`` end a path. Approximations err on the side of
+    "reached": more reads reached means fewer findings."""
+
+    def __init__(self, sem, scope, bindings, name: str):
+        self.sem = sem
+        self.scope = scope
+        self.bindings = bindings
+        self.name = name
+        self.defs = [b.node for b in bindings if type(b.node) is ast.Name]
+        self.reads: dict[int, tuple[ast.Name, set]] = {}
+        self.seen: list[set] = []  # one accumulator per enclosing loop / try
+
+    def run(self) -> list[tuple[ast.Name, frozenset]]:
+        node = self.scope.node
+        state: set = set()
+        if self.scope.kind == "function":
+            state = {b.node for b in self.bindings if b.kind == "param"}
+            body = node.body if type(node.body) is list else [node.body]
+        else:
+            body = node.body
+        self.block(body, state)
+        return [(read, frozenset(defs)) for read, defs in self.reads.values()]
+
+    # -- plumbing
+    def note(self, state) -> None:
+        if state is not None:
+            for acc in self.seen:
+                acc |= state
+
+    def block(self, stmts, state):
+        for stmt in stmts:
+            if state is None:
+                return None
+            state = self.stmt(stmt, state)
+            self.note(state)
+        return state
+
+    def read(self, node: ast.Name, defs) -> None:
+        entry = self.reads.get(id(node))
+        if entry is None:
+            self.reads[id(node)] = (node, set(defs))
+        else:
+            entry[1].update(defs)
+
+    def mine(self, node: ast.Name) -> bool:
+        return self.sem.lookup(node.id, self.sem.scope_of(node)) is self.bindings
+
+    # -- expressions, in evaluation order
+    def expr(self, node, state: set) -> set:
+        if node is None:
+            return state
+        t = type(node)
+        if t is ast.Name:
+            if node.id == self.name:
+                if type(node.ctx) is ast.Load:
+                    if self.mine(node):
+                        self.read(node, state)
+                elif self.mine(node):
+                    state = {node} if type(node.ctx) is ast.Store else set()
+            return state
+        if t is ast.NamedExpr:
+            state = self.expr(node.value, state)
+            return self.expr(node.target, state)
+        if t in _SCOPES:
+            self.later(node)
+            for d in getattr(node, "decorator_list", ()):
+                state = self.expr(d, state)
+            if t is not ast.ClassDef:
+                for d in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+                    state = self.expr(d, state)
+            return state
+        if t is ast.IfExp:
+            state = self.expr(node.test, state)
+            yes, no = self.guarded(node.test, state)
+            return self.expr(node.body, yes) | self.expr(node.orelse, no)
+        if t is ast.BoolOp:
+            state = self.expr(node.values[0], state)
+            out = set(state)
+            for v in node.values[1:]:
+                state = self.expr(v, state)
+                out |= state
+            return out
+        for child in _eval_order(node):
+            state = self.expr(child, state)
+        return state
+
+    def later(self, node) -> None:
+        """A nested def, lambda or class: its reads of the name happen at some later time."""
+        everything = set(self.defs) | {b.node for b in self.bindings}
+        for n in ast.walk(node):
+            if type(n) is ast.Name and n.id == self.name and type(n.ctx) is ast.Load and self.mine(n):
+                self.read(n, everything)
+
+    def guarded(self, test, state: set) -> tuple[set, set]:
+        """The states in the branches of ``test``: past ``asyncio.iscoroutine(x)`` being
+        false, ``x`` holds no coroutine."""
+        negate = False
+        while type(test) is ast.UnaryOp and isinstance(test.op, ast.Not):
+            test, negate = test.operand, not negate
+        if (
+            type(test) is ast.Call
+            and len(test.args) >= 1
+            and type(test.args[0]) is ast.Name
+            and test.args[0].id == self.name
+            and self.sem.call_name(test) in COROUTINE_GUARDS
+        ):
+            no = {_NOT_A_COROUTINE}
+            return (no, state) if negate else (state, no)
+        return state, state
+
+    def target(self, node, state: set) -> set:
+        return self.expr(node, state)
+
+    # -- statements
+    def stmt(self, s, state: set):
+        t = type(s)
+        expr = self.expr
+        if t is ast.Expr:
+            return expr(s.value, state)
+        if t is ast.Assign:
+            state = expr(s.value, state)
+            for target in s.targets:
+                state = expr(target, state)
+            return state
+        if t is ast.AnnAssign:
+            if s.value is None:
+                return state
+            return expr(s.target, expr(s.value, state))
+        if t is ast.AugAssign:
+            tgt = s.target
+            if type(tgt) is ast.Name and tgt.id == self.name and self.mine(tgt):
+                self.read(tgt, state)  # ``x += 1`` reads before it binds
+                expr(s.value, state)
+                return {tgt}
+            return expr(tgt, expr(s.value, state))
+        if t is ast.Return:
+            expr(s.value, state)
+            return None
+        if t is ast.Raise:
+            expr(s.cause, expr(s.exc, state))
+            return None
+        if t is ast.Break or t is ast.Continue:
+            return None
+        if t is ast.Delete:
+            for target in s.targets:
+                state = expr(target, state)
+            return state
+        if t is ast.If:
+            state = expr(s.test, state)
+            yes, no = self.guarded(s.test, state)
+            return _join(self.block(s.body, set(yes)), self.block(s.orelse, set(no)))
+        if t is ast.While:
+            return self.loop(s, state, s.test, None)
+        if t is ast.For or t is ast.AsyncFor:
+            return self.loop(s, expr(s.iter, state), None, s.target)
+        if t is ast.With or t is ast.AsyncWith:
+            for item in s.items:
+                state = expr(item.context_expr, state)
+                state = expr(item.optional_vars, state)
+            return self.block(s.body, state)
+        if t is ast.Try or t.__name__ == "TryStar":
+            acc = set(state)
+            self.seen.append(acc)
+            body = self.block(s.body, set(state))
+            self.seen.pop()
+            outs = [self.block(s.orelse, body) if body is not None else None]
+            for h in s.handlers:
+                hstate = expr(h.type, set(acc))
+                if h.name == self.name:
+                    hstate = set()  # bound to the exception, then deleted
+                outs.append(self.block(h.body, hstate))
+            out = _join(*outs)
+            if s.finalbody:
+                every = set(acc)
+                for o in outs:
+                    if o is not None:
+                        every |= o
+                final = self.block(s.finalbody, every)
+                return None if out is None else final
+            return out
+        if t is ast.Match:
+            state = expr(s.subject, state)
+            outs = []
+            for case in s.cases:
+                cstate = set(state)
+                for n in ast.walk(case.pattern):
+                    if getattr(n, "name", None) == self.name or getattr(n, "rest", None) == self.name:
+                        cstate = set()  # captured by the pattern: not our binding
+                cstate = expr(case.guard, cstate)
+                outs.append(self.block(case.body, cstate))
+            outs.append(state)
+            return _join(*outs)
+        if t in _SCOPES:
+            state = expr(s, state)
+            return set() if s.name == self.name else state
+        if t is ast.Import or t is ast.ImportFrom:
+            for alias in s.names:
+                bound = alias.asname or alias.name.split(".", 1)[0]
+                if bound == self.name:
+                    state = set()
+            return state
+        for child in _eval_order(s):
+            state = expr(child, state)
+        return state
+
+    def loop(self, s, state: set, test, target):
+        acc = set(state)
+        self.seen.append(acc)
+        entry = set(state)
+        for _ in range(2):
+            cur = self.expr(test, set(entry)) if test is not None else set(entry)
+            if target is not None:
+                cur = self.expr(target, cur)
+            self.note(cur)
+            self.block(s.body, cur)
+            entry = set(acc)
+        self.seen.pop()
+        self.note(acc)
+        endless = test is not None and type(test) is ast.Constant and bool(test.value)
+        if endless:
+            return acc if _has_break(s.body) else None
+        return _join(acc, self.block(s.orelse, set(acc)))
+
+
+def _join(*states):
+    out = None
+    for s in states:
+        if s is not None:
+            out = set(s) if out is None else out | s
+    return out
+
+
+def _has_break(stmts) -> bool:
+    stack = list(stmts)
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is ast.Break:
+            return True
+        if t in (ast.For, ast.AsyncFor, ast.While) or t in _SCOPES:
+            stack.extend(getattr(n, "orelse", ()))
+            continue
+        stack.extend(ast.iter_child_nodes(n))
+    return False
+
+
+def _eval_order(node) -> list:
+    """Child nodes in the order Python evaluates them, where it matters for a name bound and
+    read in one statement: an assignment's value before its targets, a comprehension's
+    iterables before its element, a call's callee before its arguments."""
+    t = type(node)
+    if t in _COMPS:
+        out = []
+        for gen in node.generators:
+            out += [gen.iter, gen.target, *gen.ifs]
+        if t is ast.DictComp:
+            out += [node.key, node.value]
+        else:
+            out.append(node.elt)
+        return out
+    if t is ast.comprehension:
+        return [node.iter, node.target, *node.ifs]
+    return [c for c in ast.iter_child_nodes(node) if not isinstance(c, (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop))]
+
+
+# ---------------------------------------------------------------------------- lost coroutines
+
+UNPACKED = "unpacked"  # ``a, b = fetch_pair()``
+SUMMED = "summed"  # ``sum(f(x) for x in xs)``
+RETURNED_UNAWAITED = "returned-unawaited"  # ``return f()`` in an ``async def``
+MODULE_UNUSED = "module-unused"  # ``coro = f()`` at module level, never used
+VALUE_ARGUMENT = "value-argument"  # ``save(f())`` where ``def save(data: bytes)``
+REBOUND = "rebound"  # ``x = f(); x = await f()``: the first coroutine is lost
+
+TYPING_CAST = frozenset({"typing.cast", "typing_extensions.cast"})
+# Builtins that consume an iterable's elements as plain values (or as a truth test).
+_ELEMENT_CONSUMERS = {
+    "builtins.all": TESTED,
+    "builtins.any": TESTED,
+    "builtins.sum": SUMMED,
+    "builtins.sorted": COMPARED,
+    "builtins.min": COMPARED,
+    "builtins.max": COMPARED,
+}
+# ... and the ones that collect them: the collection is what is then used (or thrown away).
+_ELEMENT_COLLECTORS = frozenset({"builtins.list", "builtins.set", "builtins.tuple", "builtins.frozenset"})
+# A return annotation that says the caller gets something to await (or anything at all).
+AWAITABLE_ANNOTATIONS = frozenset({"Awaitable", "Coroutine", "Future", "Task", "Any", "Generator", "AsyncGenerator", "AsyncIterator"})
+# Parameter annotations that say a plain value, never a coroutine, is expected.
+_PLAIN_VALUE_TYPES = frozenset(
+    f"builtins.{t}" for t in ("str", "bytes", "bytearray", "int", "float", "bool", "dict", "list", "tuple", "set", "frozenset", "complex")
+)
+# ``Iterable[int]`` and friends: a coroutine is none of them.
+_PLAIN_CONTAINERS = frozenset(
+    {f"{m}.{n}" for m in ("typing", "collections.abc") for n in ("Iterable", "Sequence", "Collection", "Mapping", "Set", "MutableSequence", "MutableMapping", "MutableSet")}
+    | {f"typing.{n}" for n in ("List", "Dict", "Tuple", "FrozenSet")}
+    | {f"builtins.{n}" for n in ("list", "dict", "set", "tuple", "frozenset")}
+)
+WEAK_CONTAINERS = frozenset({"weakref.WeakSet", "weakref.WeakValueDictionary"})
+
+
+def through_casts(sem, expr: ast.AST) -> ast.AST:
+    """``typing.cast(T, expr)`` is ``expr``: the outermost cast wrapped around it."""
+    parent = sem.parent(expr)
+    while type(parent) is ast.Call and len(parent.args) == 2 and parent.args[1] is expr and sem.call_name(parent) in TYPING_CAST:
+        expr, parent = parent, sem.parent(parent)
+    return expr
+
+
+def lost_coroutine(sem, call: ast.Call) -> tuple[str, ast.Name | None, str] | None:
+    """How the coroutine that ``call`` makes (if it makes one) is lost: ``(use, name,
+    detail)``, where ``use`` is one of the plain-value uses of :func:`plain_value_use` or
+    UNUSED / REBOUND / UNPACKED / SUMMED / RETURNED_UNAWAITED / MODULE_UNUSED /
+    VALUE_ARGUMENT; ``name`` the variable that held it, if any; ``detail`` what the message
+    needs (the function returned from, the parameter). None when the value is handed on
+    (awaited, scheduled, stored, passed to something that may await it ...).
+
+    MODULE_UNUSED still needs the project's answer: no other module imports the name."""
+    if guarded_not_coroutine(sem, call):
+        return None
+    expr = through_casts(sem, call)
+    parent = sem.parent(expr)
+    tp = type(parent)
+    if tp is ast.NamedExpr:  # ``if data := fetch():`` -- unless ``data`` is awaited later
+        use = plain_value_use(sem, parent)
+        if use is None or not never_handed_on(sem, parent.target):
+            return None
+        return use, None, ""
+    use = plain_value_use(sem, expr)
+    if use is not None:
+        return use, None, ""
+    if tp is ast.Return:
+        detail = unawaited_return(sem, parent)
+        return (RETURNED_UNAWAITED, None, detail) if detail else None
+    if tp is ast.Call or tp is ast.keyword:
+        detail = value_parameter(sem, expr)
+        return (VALUE_ARGUMENT, None, detail) if detail else None
+    target = assigned_name(sem, expr)
+    if target is not None:
+        return _local_fate(sem, target)
+    target = _module_level_name(sem, expr)
+    # Any read of the name in the module counts (no flow analysis of a whole module for every
+    # ``log = getLogger()``): what is left is a name nothing in the module reads at all.
+    if target is not None and target.id not in _name_loads(sem) and not _exported(sem, target.id):
+        if len(sem.module_scope.bindings.get(target.id) or ()) == 1:
+            return MODULE_UNUSED, target, ""
+    return None
+
+
+def _local_fate(sem, target: ast.Name) -> tuple[str, ast.Name, str] | None:
+    name = target.id
+    if any(name in n.names for n in sem.nodes(ast.Nonlocal)):
+        return None
+    reads = binding_reads(sem, target)
+    if reads is None:
+        return None
+    returned = ""
+    uses = []
+    for read in reads:
+        r = through_casts(sem, read)
+        use = plain_value_use(sem, r)
+        if use is not None:
+            uses.append(use)
+            continue
+        if value_parameter(sem, r):
+            uses.append(VALUE_ARGUMENT)
+            continue
+        p = sem.parent(r)
+        if type(p) is ast.Return and sem.scope_of(p) is sem.scope_of(target):
+            returned = unawaited_return(sem, p)
+            if returned:
+                continue
+        return None
+    if returned:
+        return RETURNED_UNAWAITED, target, returned
+    plain = [u for u in uses if u != VALUE_ARGUMENT]
+    if plain:
+        return plain[0], target, ""
+    if not reads and _rebound_later(sem, target):
+        return REBOUND, target, ""
+    return UNUSED, target, ""
+
+
+def _rebound_later(sem, target: ast.Name) -> bool:
+    """Whether the name is bound again after ``target`` in its function (what made its
+    coroutine unreachable), rather than never read at all."""
+    binds = sem.scope_of(target).bindings.get(target.id) or ()
+    pos = (target.lineno, target.col_offset)
+    return any(b.node is not target and hasattr(b.node, "lineno") and (b.node.lineno, b.node.col_offset) > pos for b in binds)
+
+
+def unawaited_return(sem, ret: ast.Return) -> str:
+    """For ``return <coroutine>`` : the name of the ``async def`` that returns it when its
+    callers' ``await`` then gets a coroutine instead of a result; "" when that is what the
+    function means to do (a sync factory, a return annotated ``Awaitable``/``Coroutine``/
+    ``Future``/``Task``/``Any``) or it is no coroutine function's body."""
+    func = sem.enclosing_function(ret)
+    if type(func) is not ast.AsyncFunctionDef or is_generator(func):
+        return ""
+    if func.returns is not None and _mentions_awaitable(func.returns):
+        return ""
+    return func.name
+
+
+def _mentions_awaitable(ann: ast.AST) -> bool:
+    for n in ast.walk(ann):
+        t = type(n)
+        if t is ast.Name and n.id in AWAITABLE_ANNOTATIONS:
+            return True
+        if t is ast.Attribute and n.attr in AWAITABLE_ANNOTATIONS:
+            return True
+        if t is ast.Constant and isinstance(n.value, str):
+            try:
+                if _mentions_awaitable(ast.parse(n.value, mode="eval").body):
+                    return True
+            except SyntaxError:
+                return True
+    return False
+
+
+def value_parameter(sem, arg: ast.AST) -> str:
+    """``def save(data: bytes)`` of this module called as ``save(fetch())``: the parameter,
+    as the message shows it (``data: bytes`` of ``save()``), when its annotation is a plain
+    value type (builtins' scalars and containers, a dataclass of this module); "" otherwise
+    (unannotated, ``Awaitable``, ``Any``, ``object``, a TypeVar, unknown callee)."""
+    node = arg
+    p = sem.parent(arg)
+    keyword = None
+    if type(p) is ast.keyword:
+        keyword, node, p = p.arg, p, sem.parent(p)
+    if type(p) is not ast.Call or node is p.func or keyword is None and node not in p.args:
+        return ""
+    if any(type(a) is ast.Starred for a in p.args):
+        return ""
+    func = local_function(sem, sem.call_name(p))
+    if func is None or type(func) not in (ast.FunctionDef, ast.AsyncFunctionDef):
+        return ""
+    args = func.args
+    positional = list(args.posonlyargs) + list(args.args)
+    decorators = {dotted_name(d) for d in func.decorator_list}
+    if "staticmethod" not in decorators and sem.enclosing_class(func) is not None and type(p.func) is ast.Attribute:
+        positional = positional[1:]  # bound through an instance or the class (classmethod)
+    if keyword is not None:
+        params = [a for a in positional + list(args.kwonlyargs) if a.arg == keyword]
+        param = params[0] if params else None
+    else:
+        i = p.args.index(node)
+        param = positional[i] if i < len(positional) else None
+    if param is None or param.annotation is None:
+        return ""
+    scope = sem.scope_of(func)
+    ann = param.annotation
+    if type(ann) is ast.Subscript and sem.qualname(ann.value, scope) in _PLAIN_CONTAINERS:
+        return f"{param.arg}: {sem.source_segment(ann)}` of `{func.name}()"
+    ty = sem.annotation_type(ann, scope)
+    if ty is None:
+        return ""
+    if ty not in _PLAIN_VALUE_TYPES:
+        info = sem.classes.get(ty)
+        if info is None or not any((dotted_name(d) or "").rsplit(".", 1)[-1] == "dataclass" for d in info.node.decorator_list):
+            return ""
+    return f"{param.arg}: {sem.source_segment(param.annotation)}` of `{func.name}()"
+
+
+def _module_level_name(sem, expr: ast.AST) -> ast.Name | None:
+    p = sem.parent(expr)
+    if type(p) is not ast.Assign or len(p.targets) != 1 or p.value is not expr or sem.parent(p) is not sem.tree:
+        return None
+    target = p.targets[0]
+    if type(target) is not ast.Name or target.id == "_" or target.id.startswith("__"):
+        return None
+    return target
+
+
+def _exported(sem, name: str) -> bool:
+    for b in sem.module_scope.bindings.get("__all__") or ():
+        v = b.value
+        if v is None or type(v) not in (ast.List, ast.Tuple):
+            return True  # computed: anything may be in it
+        if any(type(e) is ast.Constant and e.value == name for e in v.elts):
+            return True
+    return False
+
+
+def guarded_not_coroutine(sem, call: ast.Call) -> bool:
+    """``if inspect.iscoroutinefunction(f): await f() else: f()``: the call sits where a
+    guard on its callee proves it makes no coroutine (the other branch, or after
+    ``if iscoroutinefunction(f): return ...``... only the branch form is understood)."""
+    callee = call.func
+    key = dotted_name(callee) if type(callee) in (ast.Name, ast.Attribute) else None
+    if key is None:
+        return False
+    child = call
+    for p in sem.ancestors(call):
+        tp = type(p)
+        if tp in _SCOPES:
+            return False
+        if tp is ast.If or tp is ast.IfExp:
+            if child is p.test:
+                child = p
+                continue
+            in_body = child in p.body if tp is ast.If else child is p.body
+            verdict = _coroutine_function_test(sem, p.test, key)
+            if verdict is not None and verdict != in_body:
+                return True
+        child = p
+    return False
+
+
+def _coroutine_function_test(sem, test: ast.AST, key: str) -> bool | None:
+    """True when ``test`` is ``iscoroutinefunction(<key>)`` (False when negated), else None."""
+    negate = False
+    while type(test) is ast.UnaryOp and isinstance(test.op, ast.Not):
+        test, negate = test.operand, not negate
+    if type(test) is not ast.Call or not test.args:
+        return None
+    name = sem.call_name(test) or ""
+    if name.rsplit(".", 1)[-1] != "iscoroutinefunction" or dotted_name(test.args[0]) != key:
+        return None
+    return not negate
