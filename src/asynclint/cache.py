@@ -73,6 +73,14 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
+def environment_fingerprint(config: Config, project_root: Path | None) -> str | None:
+    """The project environment's installed libraries (their summaries answer questions)."""
+    from asynclint.environment import activate_for
+
+    env = activate_for(config, project_root)
+    return env.fingerprint() if env is not None else None
+
+
 def config_key(config: Config, project_root: Path | None) -> str:
     """Everything in the configuration that can change a file's pass-1 result, except the
     per-file ignores (those are part of each entry, so editing one pattern keeps the rest)."""
@@ -85,6 +93,7 @@ def config_key(config: Config, project_root: Path | None) -> str:
         config.target_version,
         config.noqa,
         str(project_root) if project_root is not None else None,
+        environment_fingerprint(config, project_root),
     )
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 

@@ -73,6 +73,7 @@ def _selector_option(name: str, help_text: str):
 @click.option("--jobs", "-j", type=int, metavar="N", help="Worker processes (default: one per core).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
 @click.option("--cache-dir", metavar="DIR", help="Cache directory (default: .asynclint_cache at the project root).")
+@click.option("--python", "python", metavar="PATH", help="The project's interpreter or virtual environment, whose libraries are summarised from their installed source (default: .venv in the project root, else the active venv).")
 @click.option("--no-noqa", is_flag=True, help="Ignore all # noqa comments (for audits).")
 @click.option("--fix/--no-fix", default=None, help="Apply safe fixes to the files, then report what is left (exit 1 if findings remain).")
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Let --fix, --diff and --fix-only apply unsafe fixes too.")
@@ -116,6 +117,8 @@ def cli_overrides(opts: dict, output_format: str | None) -> dict:
         o["cache"] = False
     if opts.get("cache_dir"):
         o["cache-dir"] = os.path.abspath(opts["cache_dir"])  # relative to where it was typed
+    if opts.get("python"):
+        o["python"] = os.path.abspath(opts["python"])  # relative to where it was typed
     if opts.get("no_noqa"):
         o["noqa"] = False
     return o

@@ -75,6 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("jobs", "int", 0, "Worker processes for the per-file pass; 0 means one per core.", "jobs = 2"),
     Setting("cache", "bool", True, "Reuse results for files whose content did not change.", "cache = false"),
     Setting("cache-dir", "str", None, "Where the cache lives. Default: `.asynclint_cache` at the project root, or `$ASYNCLINT_CACHE_DIR`.", 'cache-dir = "/tmp/asynclint"'),
+    Setting("python", "str", None, "The project's Python environment (an interpreter or a virtual environment's folder), whose installed libraries are summarised from their source to know their coroutine functions and async context managers. Default: `.venv`/`venv` in the project root, else the active virtual environment unless asynclint runs in it; without one, the knowledge shipped with asynclint answers.", 'python = ".venv/bin/python"'),
     Setting("noqa", "bool", True, "Honour `# noqa` comments; `--no-noqa` turns them off for an audit.", "noqa = false"),
     Setting("fix", "bool", False, "Apply safe fixes to the files (as `--fix`). Lines with a `# noqa` for the rule are never fixed.", "fix = true"),
     Setting("unsafe-fixes", "bool", False, "Let `--fix`, `--diff` and `--fix-only` apply unsafe fixes too (they may change behaviour; review them).", "unsafe-fixes = true"),
@@ -100,6 +101,7 @@ class Config:
     jobs: int = 0
     cache: bool = True
     cache_dir: str | None = None
+    python: str | None = None
     noqa: bool = True
     fix: bool = False
     unsafe_fixes: bool = False
@@ -345,7 +347,7 @@ def build(values: dict[str, Any], config_file: str | None, base_dir: Path) -> Co
     for key in ("force-exclude", "respect-gitignore", "include-pyi", "statistics", "quiet", "cache", "noqa", "fix", "unsafe-fixes"):
         if key in values:
             kw[key.replace("-", "_")] = values[key]
-    for key in ("format", "output-file", "cache-dir"):
+    for key in ("format", "output-file", "cache-dir", "python"):
         if values.get(key) is not None:
             kw[key.replace("-", "_")] = values[key]
     if values.get("jobs") is not None:

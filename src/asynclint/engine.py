@@ -128,6 +128,10 @@ class Linter:
                 self.rules.append(cls(opts))
         self.rules_by_code = {r.code: r for r in self.rules}
         self.base_dir = Path(config.base_dir)
+        # The project's own environment, when known, answers about its libraries first.
+        from asynclint.environment import activate_for
+
+        activate_for(config, project_root)
         self.needs_summary = any(r.project_wide for r in self.rules)
         # For benchmarks/bench.py only: the per-file pass of the same rules without the project
         # index (no summaries, no call sites left for pass 2), to measure what the index adds.

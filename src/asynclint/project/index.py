@@ -13,18 +13,14 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from asynclint.knowledge.blocking import blocking_for
+from asynclint.knowledge import libraries as lib
 from asynclint.knowledge.coroutines import (
-    ASYNC_CONTEXT_MANAGERS,
-    ASYNC_ITERABLES,
-    ATTRIBUTE_TYPES,
-    CALL_RETURNS,
     CONTEXT_MANAGER_DECORATORS,
-    COROUTINE_FUNCTIONS,
     NEUTRAL_BASES,
     PROPERTY_DECORATORS,
     TRANSPARENT_DECORATORS,
 )
-from asynclint.knowledge.types import AWAIT_RETURNS, CLASSES, RETURNS, canonical
+from asynclint.knowledge.types import canonical
 from asynclint.project.summary import ClassSummary, FunctionSummary, ModuleSummary
 from asynclint.semantics.refs import AWAITED, SUPER
 
@@ -130,8 +126,10 @@ class ProjectIndex:
     def value(self, ref: str | None, _depth: int = 0) -> Value:
         if not ref or ref == "?" or _depth > _MAX_DEPTH:
             return UNKNOWN
-        if self._knowledge_only and ref.split(".", 1)[0].rstrip("()") not in _knowable_roots():
-            return UNKNOWN
+        if self._knowledge_only:
+            root = ref.split(".", 1)[0].rstrip("()")
+            if root not in _knowable_roots() and not lib.known_root(root):
+                return UNKNOWN
         cached = self._values.get(ref)
         if cached is not None:
             if self._track:
@@ -214,19 +212,22 @@ class ProjectIndex:
             return Value("function", f"{owner.name}.{name}", owner.module, function=f) if f else UNKNOWN
         if kind == "external":
             full = canonical(f"{owner.name}.{name}")
-            t = ATTRIBUTE_TYPES.get(full) or ATTRIBUTE_TYPES.get(f"{owner.name}.*")
+            t = lib.attribute_type(full)
             return Value("external", t if t else full)
         return UNKNOWN
 
     def _awaited(self, v: Value, depth: int) -> Value:
         """The result of ``await``-ing ``v``: a project coroutine function's annotated return,
         or what the tables say a library coroutine gives."""
+        if v.kind == "external":  # an instance of a library's awaitable class
+            t = lib.awaited_type(canonical(v.name))
+            return Value("external", t) if t else UNKNOWN
         if v.kind != "coroutine":
             return UNKNOWN
         if v.function is not None:
             r = self.value(v.function.returns, depth + 1) if v.function.returns else UNKNOWN
             return r if r.kind in ("instance", "external") else UNKNOWN
-        t = AWAIT_RETURNS.get(canonical(v.name))
+        t = lib.await_returns(canonical(v.name))
         return Value("external", t) if t else UNKNOWN
 
     def _module_member(self, mod: ModuleSummary, name: str, depth: int, _seen: frozenset = frozenset()) -> Value:
@@ -315,15 +316,15 @@ class ProjectIndex:
             return r if r.kind in ("instance", "external") else UNKNOWN  # returns are refs of instances
         if v.kind == "external":
             name = canonical(v.name)
-            if name in ASYNC_CONTEXT_MANAGERS or name in ASYNC_ITERABLES:
+            if lib.is_async_context_manager(name) or lib.is_async_iterable(name):
                 return Value("external", name)  # the tables name such values by their factory
-            if name in COROUTINE_FUNCTIONS:
+            if lib.is_coroutine_function(name):
                 return Value("coroutine", name)
-            r = RETURNS.get(name) or CALL_RETURNS.get(name)
+            r = lib.call_returns(name)
             if r is not None:
                 return Value("external", r)
             last = name.rsplit(".", 1)[-1]
-            if name in CLASSES or last[:1].isupper():
+            if lib.is_class(name) or last[:1].isupper():
                 return Value("external", name)  # an instance of that type
             return Value("external", name + "()")  # only ever matched against the tables
         return UNKNOWN
@@ -352,7 +353,7 @@ class ProjectIndex:
         """The callee, when calling ``ref`` certainly returns a coroutine."""
         v = self.value(ref)
         if v.kind == "external":
-            return v if canonical(v.name) in COROUTINE_FUNCTIONS else None
+            return v if lib.is_coroutine_function(canonical(v.name)) else None
         if v.kind == "function" and self.call_result(v).kind == "coroutine":
             return v
         return None
@@ -361,9 +362,9 @@ class ProjectIndex:
         """The class/name that makes the value of ``ref`` usable only with ``async with``."""
         v = self.value(ref)
         if v.kind == "external":
-            return v if canonical(v.name) in ASYNC_CONTEXT_MANAGERS else None
+            return v if lib.is_async_context_manager(canonical(v.name)) else None
         if v.kind == "instance":
-            return self._async_only(v, "__aenter__", "__enter__", ASYNC_CONTEXT_MANAGERS)
+            return self._async_only(v, "__aenter__", "__enter__", lib.is_async_context_manager)
         return None
 
     def async_iterable(self, ref: str | None) -> Value | None:
@@ -372,12 +373,12 @@ class ProjectIndex:
         if v.kind == "asyncgen":
             return v
         if v.kind == "external":
-            return v if canonical(v.name) in ASYNC_ITERABLES else None
+            return v if lib.is_async_iterable(canonical(v.name)) else None
         if v.kind == "instance":
-            return self._async_only(v, "__aiter__", ("__iter__", "__getitem__"), ASYNC_ITERABLES)
+            return self._async_only(v, "__aiter__", ("__iter__", "__getitem__"), lib.is_async_iterable)
         return None
 
-    def _async_only(self, inst: Value, async_name: str, sync_names, async_types) -> Value | None:
+    def _async_only(self, inst: Value, async_name: str, sync_names, is_async_type: Callable[[str], bool]) -> Value | None:
         if isinstance(sync_names, str):
             sync_names = (sync_names,)
         found = None
@@ -385,7 +386,7 @@ class ProjectIndex:
             if c.kind == "unknown":
                 return None
             if c.kind == "external":
-                if canonical(c.name) in async_types and found is None:
+                if is_async_type(canonical(c.name)) and found is None:
                     found = c
                     continue
                 return None
@@ -472,10 +473,10 @@ def _knowable_roots() -> frozenset[str]:
     """First segments of every name the knowledge tables know, and the stdlib's modules."""
     global _ROOTS
     if _ROOTS is None:
-        from asynclint.knowledge import blocking, coroutines, types
+        from asynclint.knowledge import blocking, coroutines, libraries, types
         from asynclint.semantics.refs import _STDLIB
 
-        roots = set(_STDLIB) | set(coroutines.LIBRARIES)
+        roots = set(_STDLIB) | set(coroutines.LIBRARIES) | set(libraries.GENERATED)
         for module in (blocking, coroutines, types):
             for name, table in vars(module).items():
                 if name.isupper() and isinstance(table, (dict, set, frozenset)):

@@ -142,6 +142,47 @@ class CoroutineNotAwaited(Rule):
         ),
         Example(
             """
+            import aiosqlite
+            import websockets
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            async def record(path, event):
+                db = await aiosqlite.connect(path)
+                db.execute("INSERT INTO events VALUES (?)", (event,))  # expect: ASL201
+                await db.commit()
+
+            async def rename(session: AsyncSession, stmt):
+                session.execute(stmt)  # expect: ASL201
+                await session.commit()
+
+            async def hello(uri):
+                async with websockets.connect(uri) as ws:
+                    ws.send("hello")  # expect: ASL201
+            """,
+            title="libraries known from their own code (aiosqlite, SQLAlchemy, websockets)",
+            runtime="the libraries are not installed where the examples run",
+            fixed="""
+            import aiosqlite
+            import websockets
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            async def record(path, event):
+                db = await aiosqlite.connect(path)
+                await db.execute("INSERT INTO events VALUES (?)", (event,))
+                await db.commit()
+
+            async def rename(session: AsyncSession, stmt):
+                await session.execute(stmt)
+                await session.commit()
+
+            async def hello(uri):
+                async with websockets.connect(uri) as ws:
+                    await ws.send("hello")
+            """,
+            unsafe=True,
+        ),
+        Example(
+            """
             import asyncio
 
             class Connection:
@@ -284,6 +325,30 @@ class CoroutineNotAwaited(Rule):
         ),
     )
     good = (
+        Example(
+            """
+            import aiosqlite
+            import websockets
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            async def record(path, event):
+                async with aiosqlite.connect(path) as db:
+                    async with db.execute("SELECT 1") as cursor:
+                        await cursor.fetchall()
+                    await db.execute("INSERT INTO events VALUES (?)", (event,))
+
+            async def rename(session: AsyncSession, stmt):
+                result = await session.execute(stmt)
+                session.add(result)  # a sync method
+                session.expunge_all()  # a sync method
+
+            async def hello(uri):
+                async with websockets.connect(uri) as ws:
+                    await ws.send("hello")
+                    ws.protocol.send_text(b"sync API of the protocol object")
+            """,
+            title="the same libraries used right",
+        ),
         Example(
             """
             import asyncio

@@ -94,6 +94,30 @@ class AsyncManagerInSyncWith(Rule):
         ),
         Example(
             """
+            import aiosqlite
+            from sqlalchemy.ext.asyncio import AsyncEngine
+
+            async def migrate(path, engine: AsyncEngine):
+                with aiosqlite.connect(path) as db:  # expect: ASL204
+                    await db.commit()
+                with engine.begin() as conn:  # expect: ASL204
+                    await conn.commit()
+            """,
+            title="libraries known from their own code (aiosqlite, SQLAlchemy)",
+            fixed="""
+            import aiosqlite
+            from sqlalchemy.ext.asyncio import AsyncEngine
+
+            async def migrate(path, engine: AsyncEngine):
+                async with aiosqlite.connect(path) as db:
+                    await db.commit()
+                async with engine.begin() as conn:
+                    await conn.commit()
+            """,
+            unsafe=True,
+        ),
+        Example(
+            """
             import asyncio
             import aiohttp
 
@@ -120,6 +144,19 @@ class AsyncManagerInSyncWith(Rule):
         ),
     )
     good = (
+        Example(
+            """
+            import aiosqlite
+            from sqlalchemy.ext.asyncio import AsyncEngine
+
+            async def migrate(path, engine: AsyncEngine):
+                async with aiosqlite.connect(path) as db:
+                    await db.commit()
+                async with engine.begin() as conn:
+                    await conn.commit()
+            """,
+            title="the same libraries used right",
+        ),
         Example(
             """
             import asyncio

@@ -60,6 +60,26 @@ class AsyncIterableInSyncFor(Rule):
         ),
         Example(
             """
+            import websockets
+
+            async def echo(uri):
+                async with websockets.connect(uri) as ws:
+                    for message in ws:  # expect: ASL205
+                        await ws.send(message)
+            """,
+            title="a library known from its own code (websockets)",
+            fixed="""
+            import websockets
+
+            async def echo(uri):
+                async with websockets.connect(uri) as ws:
+                    async for message in ws:
+                        await ws.send(message)
+            """,
+            unsafe=True,
+        ),
+        Example(
+            """
             from app.feed import Feed
             import aiohttp
 
@@ -95,6 +115,21 @@ class AsyncIterableInSyncFor(Rule):
         ),
     )
     good = (
+        Example(
+            """
+            import aiosqlite
+            import websockets
+
+            async def echo(uri, path):
+                async with websockets.connect(uri) as ws:
+                    async for message in ws:
+                        await ws.send(message)
+                async with aiosqlite.connect(path) as db:
+                    for row in await db.execute_fetchall("SELECT 1"):
+                        print(row)
+            """,
+            title="the same libraries used right",
+        ),
         Example(
             """
             from app.feed import Feed, numbers

@@ -14,7 +14,8 @@ import builtins
 from collections import defaultdict
 from typing import Iterable, Iterator
 
-from asynclint.knowledge.types import AWAIT_RETURNS, BINOP_RETURNS, CLASSES, ENTER_RETURNS, ITEM_RETURNS, RETURNS, UNPACKED_RETURNS, canonical
+from asynclint.knowledge import libraries as lib
+from asynclint.knowledge.types import AWAIT_RETURNS, BINOP_RETURNS, ITEM_RETURNS, UNPACKED_RETURNS, canonical
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -554,7 +555,7 @@ class SemanticModel:
             return BINOP_RETURNS.get((left, type(expr.op).__name__)) if left is not None else None
         if t is ast.Await and type(expr.value) is ast.Call:
             name = self.callee_name(expr.value.func, scope, _depth)
-            return AWAIT_RETURNS.get(name) if name else None
+            return lib.await_returns(name) if name else None
         if t is ast.IfExp:
             # ``Path(p) if p else None``: a None branch leaves the other's type (as for
             # ``self.conn = None`` bindings); otherwise both branches must agree.
@@ -564,9 +565,9 @@ class SemanticModel:
         return None
 
     def _returns(self, name: str) -> str | None:
-        if name in CLASSES or name in self.classes or name in self.assumed_classes:
+        if name in self.classes or name in self.assumed_classes or lib.is_class(name):
             return name
-        r = RETURNS.get(name)
+        r = lib.types_call_returns(name)
         if r is not None:
             return r
         func = self.functions.get(name)
@@ -674,12 +675,13 @@ class SemanticModel:
     def _enter_type(self, ctx_expr: ast.AST, scope: Scope, depth: int) -> str | None:
         if type(ctx_expr) is ast.Call:
             name = self.callee_name(ctx_expr.func, scope, depth)
-            if name in ENTER_RETURNS:
-                return ENTER_RETURNS[name]
+            e = lib.enter_returns(name) if name else None
+            if e is not None:
+                return e
         t = self.type_of(ctx_expr, scope, depth + 1)
         if t is None:
             return None
-        return ENTER_RETURNS.get(t, t)
+        return lib.enter_returns(t) or t
 
     def annotation_type(self, ann: ast.AST, scope: Scope) -> str | None:
         t = type(ann)
