@@ -53,7 +53,9 @@ def _selector_option(name: str, help_text: str):
 
 
 @main.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=str))
+# readable=False: an unreadable file is reported on one line by the run, which goes on with
+# the others, instead of click stopping everything with a usage error.
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False, path_type=str))
 @click.option("--config", "config_file", metavar="FILE", help="Read settings from FILE (pyproject.toml or asynclint.toml) instead of the nearest one.")
 @_selector_option("--select", "Only these rules: codes, prefixes (ASL1) or names, comma separated. Replaces the default selection.")
 @_selector_option("--extend-select", "Add rules to the selection (turns on opt-in rules it names, e.g. ASL9).")
@@ -70,7 +72,7 @@ def _selector_option(name: str, help_text: str):
 @click.option("--output-file", "-o", metavar="FILE", help="Write the report to FILE.")
 @click.option("--statistics", is_flag=True, default=None, help="Show counts per rule instead of each finding.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only.")
-@click.option("--jobs", "-j", type=int, metavar="N", help="Worker processes (default: one per core).")
+@click.option("--jobs", "-j", type=int, metavar="N", help="Worker processes (default: one per core; at most two per core).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
 @click.option("--cache-dir", metavar="DIR", help="Cache directory (default: .asynclint_cache at the project root).")
 @click.option("--no-noqa", is_flag=True, help="Ignore all # noqa comments (for audits).")
@@ -179,7 +181,7 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
         click.echo(str(e), err=True)
     if config.output_file:
         try:
-            Path(config.output_file).write_text(text, encoding="utf-8")
+            Path(config.output_file).write_text(text, encoding="utf-8", errors="surrogateescape")  # file names as their bytes, as on stdout
         except OSError as e:
             error(f"{config.output_file}: cannot write: {e.strerror or e}")
             return EXIT_ERROR

@@ -9,6 +9,7 @@ the project index. Suppressions are applied last, outside every rule.
 from __future__ import annotations
 
 import ast
+import errno
 import fnmatch
 import gc
 import os
@@ -164,7 +165,8 @@ class Linter:
         except FileNotFoundError:
             return FileResult(display, errors=[FileError(display, "cannot analyse: no such file")])
         except OSError as e:
-            return FileResult(display, errors=[FileError(display, f"cannot analyse: {e.strerror or e}")])
+            reason = "symbolic link loop" if e.errno == errno.ELOOP else (e.strerror or str(e)).lower()
+            return FileResult(display, errors=[FileError(display, f"cannot analyse: {reason}")])
         return self.lint_bytes(data, path, display)
 
     def lint_bytes(self, data: bytes | str, path: str, display_path: str | None = None) -> FileResult:
@@ -308,8 +310,22 @@ class RunResult:
         return len(self.files)
 
 
+# Worker processes are CPU-bound: more than a few per core only costs memory and start-up
+# (``-j 100000`` used to start a thousand of them).
+JOBS_PER_CORE = 2
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the whole machine)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def effective_jobs(config: Config, n_files: int) -> int:
-    jobs = config.jobs or (os.cpu_count() or 1)
+    cores = usable_cores()
+    jobs = min(config.jobs or cores, JOBS_PER_CORE * cores)
     # Starting workers costs more than linting a handful of files.
     if n_files < 40:
         return 1
