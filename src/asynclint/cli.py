@@ -12,6 +12,7 @@ from asynclint import __version__
 from asynclint.config import FORMATS, ConfigError, load_config
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 class DefaultGroup(click.Group):
@@ -37,7 +38,7 @@ def main() -> None:
     asynclint rule ASL101           explain one rule, with examples
 
     Exit status: 0 no findings, 1 findings, 2 usage/config error or a file that could not be
-    analysed.
+    analysed, 130 interrupted (Ctrl-C).
     """
 
 
@@ -83,7 +84,13 @@ def _selector_option(name: str, help_text: str):
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from '-' (stdin), for messages and per-file settings.")
 def check(paths, config_file, output_format, **opts) -> None:
     """Lint PATHS (files or directories, recursively; '-' for stdin)."""
-    sys.exit(run_check(list(paths), config_file, output_format, opts))
+    try:
+        status = run_check(list(paths), config_file, output_format, opts)
+    except KeyboardInterrupt:
+        # Not click's "Aborted!" with exit 1, which a script would take for "findings".
+        error("interrupted")
+        status = EXIT_INTERRUPTED
+    sys.exit(status)
 
 
 def cli_overrides(opts: dict, output_format: str | None) -> dict:

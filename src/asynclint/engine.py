@@ -403,29 +403,35 @@ def _pass1(cache: Any, items: Sequence[tuple[str, str]], config: Config, project
         # Biggest files first, so no worker is left alone with a huge file at the end.
         order = sorted(todo, key=lambda i: -_size(items[i][0]))
         chunk = max(1, min(32, len(order) // (jobs * 16) or 1))
-        from concurrent.futures import ProcessPoolExecutor  # here: a warm run starts no pool
+        from asynclint.workers import map_in_pool
 
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config, str(project_root) if project_root else None))
-        fresh = pool.map(_work_stamped, [items[i] for i in order], chunksize=chunk)
+        pool, fresh = map_in_pool(jobs, _init_worker, (config, str(project_root) if project_root else None), _work_stamped, [items[i] for i in order], chunk)
     else:
         order, fresh = [], iter(())
     # Results arriving from the pool are plain data, never cyclic: the collector's full passes
     # over the growing pile of them were a tenth of a big project's pass 2. (In process, the
     # linting itself makes cyclic garbage, so the collector stays on.)
     paused = jobs > 1 and gc.isenabled()
-    if paused:
-        gc.disable()
+    finished = False
     try:
+        if paused:
+            gc.disable()
         for n, (i, (blob, stamp, content_digest)) in enumerate(zip(order, fresh), 1):
             results[i] = pickle.loads(blob)
             cache.put(items[i][0], items[i][1], blob, stamp, content_digest)
             if progress is not None:
                 progress(n, len(order))
+        finished = True
     finally:
         if paused:
             gc.enable()
         if todo and jobs > 1:
-            pool.shutdown()
+            if finished:
+                pool.shutdown()
+            else:  # Ctrl-C or an error: the workers' remaining work is not wanted
+                from asynclint.workers import stop_pool
+
+                stop_pool(pool)
     return results, linter
 
 
