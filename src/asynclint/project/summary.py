@@ -160,12 +160,12 @@ def _sync_calls(sem) -> dict[int, list[tuple[str, int]]]:
 def _returns_at_once(ref: str, call: ast.Call) -> bool:
     """A library call made non-blocking by its arguments (``q.get(block=False)``)."""
     from asynclint.knowledge.blocking import blocking_for
-    from asynclint.project.index import EMPTY
+    from asynclint.project.index import KNOWLEDGE
     from asynclint.rules._blocking import returns_at_once
 
     if not (call.args or call.keywords) or not is_outside_project(ref):
         return False
-    v = EMPTY.value(ref)
+    v = KNOWLEDGE.value(ref)
     b = blocking_for(v.name) if v.kind == "external" else None
     return b is not None and returns_at_once(call, b)
 

@@ -8,7 +8,18 @@ import ast
 from typing import ClassVar
 
 from asynclint.knowledge.blocking import BLOCKING, Blocking
-from asynclint.rule import Rule, RuleContext
+from asynclint.rule import Option, Rule, RuleContext
+
+# ASL109's option; ASL110 reads it too (the listed calls block inside helpers just the same).
+BLOCKING_CALLS_OPTION = Option(
+    "blocking-calls",
+    dict,
+    {},
+    "Qualified names (fnmatch patterns allowed) of calls that block, each mapped to what to "
+    "use instead (may be empty). Methods are named `module.Class.method` and match calls on "
+    "receivers of that class: made by calling the class, bound by `with`, or annotated.",
+    'blocking-calls = { "mycorp.db.query" = "mycorp.db.aquery", "mycorp.rpc.Client.*" = "mycorp.rpc.AsyncClient" }',
+)
 
 
 def display_name(name: str) -> str:
