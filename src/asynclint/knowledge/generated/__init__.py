@@ -34,7 +34,6 @@ LIBRARIES: dict[str, tuple[str, str]] = {
     'pymongo': ('pymongo', '4.20.1'),
     'redis': ('redis', '8.2.0'),
     'sqlalchemy': ('sqlalchemy', '2.1.9'),
-    'telegram': ('python_telegram_bot', '22.8'),
     'tortoise': ('tortoise_orm', '1.1.9'),
     'trio': ('trio', '0.35.0'),
     'websockets': ('websockets', '17.4'),
