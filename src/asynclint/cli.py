@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +21,12 @@ class DefaultGroup(click.Group):
 
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            first = args[0]
+            if _looks_like_command(first):
+                near = difflib.get_close_matches(first, sorted(self.commands), n=1)
+                hint = f"; did you mean `asynclint {near[0]}`?" if near else f"; commands: {', '.join(sorted(self.commands))}"
+                error(f"'{first}': no such command or file{hint}")
+                ctx.exit(EXIT_ERROR)
             args = ["check", *args]
         elif not args:
             args = ["check"]
@@ -35,10 +43,20 @@ def main() -> None:
     asynclint src/                  lint files and directories (same as `asynclint check`)
     asynclint rules                 list every rule
     asynclint rule ASL101           explain one rule, with examples
+    asynclint clean                 remove the cache
 
-    Exit status: 0 no findings, 1 findings, 2 usage/config error or a file that could not be
-    analysed.
+    Exit status: 0 no findings (or --exit-zero), 1 findings, 2 usage/config error or a file
+    that could not be analysed.
     """
+
+
+def _looks_like_command(word: str) -> bool:
+    """A bare word (no path separator, no suffix) that names no file: a mistyped command such as
+    `asynclint rulez`, not a path to check."""
+    return (
+        bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", word))
+        and not os.path.lexists(word)
+    )
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -78,10 +96,14 @@ def _selector_option(name: str, help_text: str):
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Let --fix, --diff and --fix-only apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change no file (exit 1 if there would be changes).")
 @click.option("--fix-only", is_flag=True, help="Apply fixes and do not report what is left (exit 0 unless there were errors).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (still 2 when a file could not be analysed).")
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from '-' (stdin), for messages and per-file settings.")
 def check(paths, config_file, output_format, **opts) -> None:
     """Lint PATHS (files or directories, recursively; '-' for stdin)."""
-    sys.exit(run_check(list(paths), config_file, output_format, opts))
+    status = run_check(list(paths), config_file, output_format, opts)
+    if opts.get("exit_zero") and status == EXIT_FINDINGS:
+        status = EXIT_CLEAN
+    sys.exit(status)
 
 
 def cli_overrides(opts: dict, output_format: str | None) -> dict:
@@ -209,6 +231,31 @@ def run_cmd(command, **opts) -> None:
     from asynclint.runtime.cli_run import run_command
 
     sys.exit(run_command(list(command), **opts))
+
+
+@main.command("clean")
+@click.option("--config", "config_file", metavar="FILE", help="Read cache-dir from FILE instead of the nearest configuration.")
+@click.option("--cache-dir", metavar="DIR", help="The cache directory to remove (default: the one `check` uses).")
+def clean_cmd(config_file: str | None, cache_dir: str | None) -> None:
+    """Remove the cache (`.asynclint_cache` at the project root, or `cache-dir`)."""
+    from asynclint.cache import remove_cache_dir, resolve_cache_dir
+    from asynclint.files import find_project_root
+
+    try:
+        config = load_config(config_file, overrides={"cache-dir": os.path.abspath(cache_dir)} if cache_dir else None)
+    except ConfigError as e:
+        error(str(e))
+        sys.exit(EXIT_ERROR)
+    directory = resolve_cache_dir(config, find_project_root(["."]))
+    try:
+        removed = remove_cache_dir(directory)
+    except ValueError as e:
+        error(str(e))
+        sys.exit(EXIT_ERROR)
+    except OSError as e:
+        error(f"{directory}: cannot remove: {e.strerror or e}")
+        sys.exit(EXIT_ERROR)
+    click.echo(f"Removed {directory}" if removed else f"No cache at {directory}")
 
 
 @main.command("rules")

@@ -9,9 +9,9 @@ from asynclint.finding import FileError, Finding
 
 def render(fmt: str, findings: Sequence[Finding], errors: Sequence[FileError] = (), *, files_checked: int = 0, quiet: bool = False, statistics: bool = False, fixed: int = 0) -> str:
     if statistics:
-        from asynclint.output.text import render_statistics
+        from asynclint.output.text import render_statistics, render_statistics_json
 
-        return render_statistics(findings)
+        return render_statistics_json(findings) if fmt == "json" else render_statistics(findings)
     renderer: Callable[..., str]
     if fmt == "json":
         from asynclint.output.json_format import render_json as renderer

@@ -36,6 +36,9 @@ def render_text(findings: Sequence[Finding], *, errors: Sequence[FileError] = ()
             parts.append(f"{safe} fixable with `--fix`.")
         if unsafe:
             parts.append(f"{unsafe} more with `--unsafe-fixes`.")
+    elif errors:
+        # Never "All checks passed" when something was not checked (a missing path, say).
+        parts.append(f"No findings in {files_checked} file{'s' if files_checked != 1 else ''} checked.")
     elif not fixed:
         parts.append(f"All checks passed ({files_checked} file{'s' if files_checked != 1 else ''} checked).")
     if errors:
@@ -44,6 +47,20 @@ def render_text(findings: Sequence[Finding], *, errors: Sequence[FileError] = ()
         out.append("")
     out.append(" ".join(parts))
     return "\n".join(out) + "\n"
+
+
+def statistics_rows(findings: Sequence[Finding]) -> list[tuple[str, str, int, bool]]:
+    """(code, name, count, fixable) per rule, most frequent first."""
+    counts = Counter((f.code, f.name) for f in findings)
+    fixable = Counter(f.code for f in findings if f.fix is not None)
+    return [(code, name, n, bool(fixable.get(code))) for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def render_statistics_json(findings: Sequence[Finding]) -> str:
+    import json
+
+    rows = [{"code": c, "name": name, "count": n, "fixable": fx} for c, name, n, fx in statistics_rows(findings)]
+    return json.dumps(rows, indent=2) + "\n"
 
 
 def render_statistics(findings: Sequence[Finding]) -> str:
