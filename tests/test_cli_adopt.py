@@ -117,3 +117,146 @@ def test_statistics_honours_format_json(project):
     assert json.loads(out) == [{"code": "ASL101", "name": "blocking-sleep", "count": 3, "fixable": True}]
     code, out, _ = run(["pkg", "--statistics"], project)
     assert out == "    3  ASL101  [*] blocking-sleep\n    3  total\n"
+
+
+# ---------------------------------------------------------------------- baseline
+LEGACY = "import time\n\nasync def f():\n    time.sleep(1)\n    time.sleep(1)\n\nasync def g():\n    time.sleep(2)\n"
+
+
+def baseline_entries(project: Path, name: str = ".asynclint-baseline.json") -> list[tuple]:
+    data = json.loads((project / name).read_text())
+    return [(e["path"], e["code"], e["text"], e["occurrence"], e["line"]) for e in data["findings"]]
+
+
+def test_write_baseline_then_hide_recorded_findings(project):
+    (project / "pkg" / "legacy.py").write_text(LEGACY)
+    code, out, _ = run(["pkg", "--write-baseline"], project)
+    assert (code, out) == (0, "Wrote 4 findings to .asynclint-baseline.json; later runs hide them (`--no-baseline` shows them).\n")
+    assert baseline_entries(project) == [
+        ("pkg/bad.py", "ASL101", "time.sleep(1)", 0, 4),
+        ("pkg/legacy.py", "ASL101", "time.sleep(1)", 0, 4),
+        ("pkg/legacy.py", "ASL101", "time.sleep(1)", 1, 5),
+        ("pkg/legacy.py", "ASL101", "time.sleep(2)", 0, 8),
+    ]
+    code, out, _ = run(["pkg"], project)
+    assert (code, out) == (0, "All checks passed (3 files checked). 4 findings hidden by the baseline (.asynclint-baseline.json; `--no-baseline` shows them).\n")
+    code, out, _ = run(["pkg", "--no-baseline"], project)
+    assert code == 1 and out.count("ASL101") == 4 and "hidden" not in out
+
+
+def test_baseline_survives_edits_elsewhere_and_catches_new_findings(project):
+    legacy = project / "pkg" / "legacy.py"
+    legacy.write_text(LEGACY)
+    run(["pkg", "--write-baseline"], project)
+    # Lines added above move every finding down; indentation changes; a new blocking call.
+    legacy.write_text("import time\nimport os\n\n# a comment\nasync def f():\n        time.sleep(1)\n        time.sleep(1)\n        time.sleep(1)\n\nasync def g():\n    time.sleep(2)\n")
+    code, out, _ = run(["pkg", "--format", "concise"], project)
+    assert code == 1
+    # the third identical call is new: occurrence 2 was never recorded
+    assert out == "pkg/legacy.py:8:9: ASL101 [*] `time.sleep()` blocks the event loop; use `await asyncio.sleep(...)`\n"
+
+
+def test_rewriting_the_baseline_drops_findings_that_are_gone(project):
+    legacy = project / "pkg" / "legacy.py"
+    legacy.write_text(LEGACY)
+    run(["pkg", "--write-baseline"], project)
+    legacy.write_text("import time\n\nasync def f():\n    time.sleep(1)\n")
+    (project / "pkg" / "bad.py").unlink()
+    code, out, _ = run(["pkg", "--write-baseline"], project)
+    assert (code, out) == (0, "Wrote 1 finding to .asynclint-baseline.json; later runs hide them (`--no-baseline` shows them).\n")
+    assert baseline_entries(project) == [("pkg/legacy.py", "ASL101", "time.sleep(1)", 0, 4)]
+
+
+def test_writing_the_baseline_for_some_files_keeps_the_others(project):
+    (project / "pkg" / "legacy.py").write_text(LEGACY)
+    run(["pkg", "--write-baseline"], project)
+    (project / "pkg" / "legacy.py").write_text("x = 1\n")
+    run(["pkg/legacy.py", "--write-baseline"], project)
+    assert baseline_entries(project) == [("pkg/bad.py", "ASL101", "time.sleep(1)", 0, 4)]
+
+
+def test_baseline_path_from_config_and_from_a_subdirectory(project):
+    with open(project / "pyproject.toml", "a") as f:
+        f.write("[tool.asynclint]\nbaseline = 'ci/lint-baseline.json'\n")
+    code, out, _ = run(["pkg", "--write-baseline"], project)
+    assert code == 0 and "ci/lint-baseline.json" in out
+    assert baseline_entries(project, "ci/lint-baseline.json") == [("pkg/bad.py", "ASL101", "time.sleep(1)", 0, 4)]
+    code, out, _ = run(["bad.py"], project / "pkg")
+    assert code == 0
+    assert out == f"All checks passed (1 file checked). 1 finding hidden by the baseline ({project / 'ci' / 'lint-baseline.json'}; `--no-baseline` shows it).\n"
+
+
+def test_baseline_with_machine_formats_says_on_stderr(project):
+    run(["pkg", "--write-baseline"], project)
+    code, out, err = run(["pkg", "--format", "json"], project)
+    assert (code, json.loads(out)) == (0, [])
+    assert err == "asynclint: 1 finding hidden by the baseline (.asynclint-baseline.json)\n"
+
+
+def test_bad_or_missing_baseline_is_one_line_and_exit_2(project):
+    (project / ".asynclint-baseline.json").write_text("{not json")
+    code, out, err = run(["pkg"], project)
+    assert code == 2
+    assert err.endswith(".asynclint-baseline.json: not a valid asynclint baseline; write it again with `asynclint check --write-baseline`\n")
+    code, _, err = run(["pkg", "--baseline", "nope.json"], project)
+    assert code == 2
+    assert err == "asynclint: error: nope.json: baseline file not found; create it with `asynclint check --write-baseline`\n"
+
+
+def test_baseline_applies_to_what_fix_leaves(project):
+    (project / "pkg" / "unfixable.py").write_text("import requests\n\nasync def f():\n    requests.get('u')\n")
+    run(["pkg", "--write-baseline"], project)
+    code, out, _ = run(["pkg", "--fix"], project)
+    assert code == 0
+    assert out == "Fixed 1 finding. 1 finding hidden by the baseline (.asynclint-baseline.json; `--no-baseline` shows it).\n"
+
+
+# ---------------------------------------------------------------------- --add-noqa
+def test_add_noqa_adds_and_merges(project):
+    f = project / "pkg" / "legacy.py"
+    f.write_text(
+        "import time, requests\n\nasync def f():\n"
+        "    time.sleep(1)\n"
+        "    time.sleep(2)  # noqa: E501\n"
+        "    time.sleep(3); requests.get('u')  # why\n"
+        "    time.sleep(4)  # noqa:ASL102 because\n"
+        "    time.sleep(5)  # noqa: ASL101\n"
+    )
+    code, out, err = run(["pkg/legacy.py", "--add-noqa"], project)
+    assert (code, out, err) == (0, "Added 4 noqa directives.\n", "")
+    assert f.read_text() == (
+        "import time, requests\n\nasync def f():\n"
+        "    time.sleep(1)  # noqa: ASL101\n"
+        "    time.sleep(2)  # noqa: E501, ASL101\n"
+        "    time.sleep(3); requests.get('u')  # why  # noqa: ASL101, ASL102\n"
+        "    time.sleep(4)  # noqa:ASL102, ASL101 because\n"
+        "    time.sleep(5)  # noqa: ASL101\n"
+    )
+    code, out, _ = run(["pkg/legacy.py"], project)
+    assert (code, out) == (0, "All checks passed (1 file checked).\n")
+
+
+def test_add_noqa_leaves_a_line_that_ends_inside_a_string(project):
+    f = project / "pkg" / "legacy.py"
+    src = "import time\n\nasync def f():\n    x = f'''{time.sleep(1)}\n    '''\n    return x\n"
+    f.write_text(src)
+    code, out, err = run(["pkg/legacy.py", "--add-noqa"], project)
+    assert (code, out) == (0, "Added 0 noqa directives.\n")
+    assert err == "pkg/legacy.py:4: warning: cannot add a `# noqa` comment: the line ends inside a string\n"
+    assert f.read_text() == src
+
+
+def test_add_noqa_keeps_crlf_and_mode(project):
+    f = project / "pkg" / "legacy.py"
+    f.write_bytes(b"import time\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n")
+    f.chmod(0o640)
+    code, out, _ = run(["pkg/legacy.py", "--add-noqa"], project)
+    assert (code, out) == (0, "Added 1 noqa directive.\n")
+    assert f.read_bytes() == b"import time\r\n\r\nasync def f():\r\n    time.sleep(1)  # noqa: ASL101\r\n"
+    assert f.stat().st_mode & 0o777 == 0o640
+
+
+def test_add_noqa_with_fix_is_a_usage_error(project):
+    code, _, err = run(["pkg", "--add-noqa", "--fix"], project)
+    assert code == 2
+    assert err == "asynclint: error: --add-noqa cannot be combined with --fix, --fix-only, --diff or --write-baseline\n"

@@ -96,6 +96,10 @@ def _selector_option(name: str, help_text: str):
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Let --fix, --diff and --fix-only apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change no file (exit 1 if there would be changes).")
 @click.option("--fix-only", is_flag=True, help="Apply fixes and do not report what is left (exit 0 unless there were errors).")
+@click.option("--write-baseline", is_flag=True, help="Record every current finding in the baseline file (.asynclint-baseline.json at the project root, or `baseline`); later runs hide them.")
+@click.option("--no-baseline", is_flag=True, help="Show the findings the baseline would hide.")
+@click.option("--baseline", "baseline_file", metavar="FILE", help="Use FILE as the baseline instead of `baseline` / .asynclint-baseline.json.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding (merged into an existing noqa comment), then exit.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (still 2 when a file could not be analysed).")
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from '-' (stdin), for messages and per-file settings.")
 def check(paths, config_file, output_format, **opts) -> None:
@@ -140,6 +144,8 @@ def cli_overrides(opts: dict, output_format: str | None) -> dict:
         o["cache-dir"] = os.path.abspath(opts["cache_dir"])  # relative to where it was typed
     if opts.get("no_noqa"):
         o["noqa"] = False
+    if opts.get("baseline_file"):
+        o["baseline"] = os.path.abspath(opts["baseline_file"])
     return o
 
 
@@ -189,16 +195,31 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
         run.findings.extend(stdin_run.findings)
         run.errors.extend(stdin_run.errors)
         results.append(res)
+    if opts.get("add_noqa") and (config.fix or opts.get("fix_only") or opts.get("diff") or opts.get("write_baseline")):
+        error("--add-noqa cannot be combined with --fix, --fix-only, --diff or --write-baseline")
+        return EXIT_ERROR
     if config.fix or opts.get("fix_only") or opts.get("diff"):
         from asynclint.fix_cli import fix_and_report
 
         return fix_and_report(results, disc.files, errors, config, project_root, opts, data if "-" in paths else None, stdin_name or "-")
     errors.extend(run.errors)
     findings = run.findings
+    warn_malformed_noqa(findings, config)
+    if opts.get("add_noqa"):
+        from asynclint.add_noqa import add_noqa_and_report
+
+        return add_noqa_and_report(findings, errors, config)
+    if opts.get("write_baseline"):
+        return write_baseline(findings, errors, config, project_root, [p for p, _ in disc.files])
+    findings, hidden, baseline_shown = apply_baseline(findings, config, project_root, opts)
+    if baseline_shown is None:
+        return EXIT_ERROR
     analysed = sum(1 for r in results if not any(e.message.startswith("cannot analyse") for e in r.errors))
-    text = render(config.format, findings, errors, files_checked=analysed, quiet=config.quiet, statistics=config.statistics)
+    text = render(config.format, findings, errors, files_checked=analysed, quiet=config.quiet, statistics=config.statistics, hidden=hidden, baseline=baseline_shown)
     for e in errors:
         click.echo(str(e), err=True)
+    if hidden and not config.quiet and (config.format != "text" or config.statistics):
+        click.echo(f"asynclint: {hidden} finding{'s' if hidden != 1 else ''} hidden by the baseline ({baseline_shown})", err=True)
     if config.output_file:
         try:
             Path(config.output_file).write_text(text, encoding="utf-8")
@@ -211,6 +232,73 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def warn_malformed_noqa(findings, config) -> None:
+    """One warning line per `# noqa` that does not say what it seems to (an invalid code list,
+    an unknown ASL code), in the files with findings: there, a finding may be shown that the
+    author meant to silence. (ASL100 finds the unknown codes everywhere.)"""
+    if not config.noqa or config.quiet:
+        return
+    from asynclint.suppression import directive_warnings
+
+    for path in sorted({f.path for f in findings if f.origin == "static" and f.path != "-"}):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        if "noqa" not in text.lower():
+            continue
+        for line, message in directive_warnings(text):
+            click.echo(f"{path}:{line}: warning: {message}", err=True)
+
+
+def write_baseline(findings, errors, config, project_root, checked: list[str]) -> int:
+    from asynclint.baseline import BaselineError, baseline_path, write
+
+    path = baseline_path(config, project_root)
+    for e in errors:
+        click.echo(str(e), err=True)
+    try:
+        n = write(path, findings, checked, project_root)
+    except BaselineError as e:
+        error(str(e))
+        return EXIT_ERROR
+    if not config.quiet:
+        shown = _shown_path(path)
+        click.echo(f"Wrote {n} finding{'' if n == 1 else 's'} to {shown}; later runs hide them (`--no-baseline` shows them).")
+    return EXIT_ERROR if errors else EXIT_CLEAN
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def apply_baseline(findings, config, project_root, opts) -> tuple[list, int, str | None]:
+    """(findings the baseline does not hide, how many it hid, the baseline's path as shown).
+    The path is None after an error (already printed); "" when no baseline applies."""
+    from asynclint.baseline import BaselineError, baseline_path, filter_findings, load
+
+    if opts.get("no_baseline"):
+        return list(findings), 0, ""
+    path = baseline_path(config, project_root)
+    try:
+        baseline = load(path, project_root)
+    except BaselineError as e:
+        error(str(e))
+        return list(findings), 0, None
+    if baseline is None:
+        if opts.get("baseline_file") or config.baseline:
+            error(f"{_shown_path(path)}: baseline file not found; create it with `asynclint check --write-baseline`")
+            return list(findings), 0, None
+        return list(findings), 0, ""
+    shown, hidden = filter_findings(findings, baseline)
+    return shown, hidden, _shown_path(path)
 
 
 @main.command("run", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})

@@ -75,6 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("jobs", "int", 0, "Worker processes for the per-file pass; 0 means one per core.", "jobs = 2"),
     Setting("cache", "bool", True, "Reuse results for files whose content did not change.", "cache = false"),
     Setting("cache-dir", "str", None, "Where the cache lives. Default: `.asynclint_cache` at the project root, or `$ASYNCLINT_CACHE_DIR`.", 'cache-dir = "/tmp/asynclint"'),
+    Setting("baseline", "str", None, "The baseline file: findings recorded in it by `asynclint check --write-baseline` are hidden. Relative to the configuration file. Default: `.asynclint-baseline.json` at the project root.", 'baseline = "ci/asynclint-baseline.json"'),
     Setting("noqa", "bool", True, "Honour `# noqa` comments; `--no-noqa` turns them off for an audit.", "noqa = false"),
     Setting("fix", "bool", False, "Apply safe fixes to the files (as `--fix`). Lines with a `# noqa` for the rule are never fixed.", "fix = true"),
     Setting("unsafe-fixes", "bool", False, "Let `--fix`, `--diff` and `--fix-only` apply unsafe fixes too (they may change behaviour; review them).", "unsafe-fixes = true"),
@@ -101,6 +102,7 @@ class Config:
     cache: bool = True
     cache_dir: str | None = None
     noqa: bool = True
+    baseline: str | None = None
     fix: bool = False
     unsafe_fixes: bool = False
     rule_options: tuple[tuple[str, Any], ...] = ()
@@ -345,7 +347,7 @@ def build(values: dict[str, Any], config_file: str | None, base_dir: Path) -> Co
     for key in ("force-exclude", "respect-gitignore", "include-pyi", "statistics", "quiet", "cache", "noqa", "fix", "unsafe-fixes"):
         if key in values:
             kw[key.replace("-", "_")] = values[key]
-    for key in ("format", "output-file", "cache-dir"):
+    for key in ("format", "output-file", "cache-dir", "baseline"):
         if values.get(key) is not None:
             kw[key.replace("-", "_")] = values[key]
     if values.get("jobs") is not None:

@@ -473,12 +473,13 @@ class FileFix:
 def engine_lint(linter, path: str, display: str, project_root: Path | None, other_summaries: Sequence = ()) -> LintFn:
     """Relint a text of ``path`` with the engine, settling project-wide call sites against the
     other files' summaries."""
-    from asynclint.engine import settle
+    from asynclint.engine import apply_noqa_check, settle
 
     def lint(text: str) -> tuple[list[Finding], list[str]]:
         result = linter.lint_bytes(text, path, display)
         if result.deferred:
             settle([result], linter, project_root, other_summaries)
+        apply_noqa_check([result])
         return sorted(result.findings, key=Finding.sort_key), [e.message for e in result.errors]
 
     return lint

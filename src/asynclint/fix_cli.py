@@ -37,6 +37,11 @@ def fix_and_report(results, items, errors: list[FileError], config, project_root
     )
     errors = list(errors) + [e for r in results for e in r.errors] + run.errors
     findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
+    from asynclint.cli import apply_baseline
+
+    findings, hidden, baseline_shown = apply_baseline(findings, config, project_root, opts)
+    if baseline_shown is None:
+        return EXIT_ERROR
     for e in errors:
         click.echo(str(e), err=True)
 
@@ -70,6 +75,8 @@ def fix_and_report(results, items, errors: list[FileError], config, project_root
             quiet=config.quiet,
             statistics=config.statistics,
             fixed=run.fixed,
+            hidden=0 if fix_only else hidden,
+            baseline=baseline_shown,
         )
     if config.output_file:
         try:

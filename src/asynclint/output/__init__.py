@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 from asynclint.finding import FileError, Finding
 
 
-def render(fmt: str, findings: Sequence[Finding], errors: Sequence[FileError] = (), *, files_checked: int = 0, quiet: bool = False, statistics: bool = False, fixed: int = 0) -> str:
+def render(fmt: str, findings: Sequence[Finding], errors: Sequence[FileError] = (), *, files_checked: int = 0, quiet: bool = False, statistics: bool = False, fixed: int = 0, hidden: int = 0, baseline: str = "") -> str:
     if statistics:
         from asynclint.output.text import render_statistics, render_statistics_json
 
@@ -23,4 +23,4 @@ def render(fmt: str, findings: Sequence[Finding], errors: Sequence[FileError] = 
         from asynclint.output.text import render_concise as renderer
     else:
         from asynclint.output.text import render_text as renderer
-    return renderer(findings, errors=errors, files_checked=files_checked, quiet=quiet, fixed=fixed)
+    return renderer(findings, errors=errors, files_checked=files_checked, quiet=quiet, fixed=fixed, hidden=hidden, baseline=baseline)

@@ -20,7 +20,7 @@ def render_concise(findings: Sequence[Finding], **_: object) -> str:
     return "".join(line_of(f) + "\n" for f in findings)
 
 
-def render_text(findings: Sequence[Finding], *, errors: Sequence[FileError] = (), files_checked: int = 0, quiet: bool = False, fixed: int = 0, **_: object) -> str:
+def render_text(findings: Sequence[Finding], *, errors: Sequence[FileError] = (), files_checked: int = 0, quiet: bool = False, fixed: int = 0, hidden: int = 0, baseline: str = "", **_: object) -> str:
     out = [line_of(f) for f in findings]
     if quiet:
         return "".join(x + "\n" for x in out)
@@ -41,6 +41,8 @@ def render_text(findings: Sequence[Finding], *, errors: Sequence[FileError] = ()
         parts.append(f"No findings in {files_checked} file{'s' if files_checked != 1 else ''} checked.")
     elif not fixed:
         parts.append(f"All checks passed ({files_checked} file{'s' if files_checked != 1 else ''} checked).")
+    if hidden:
+        parts.append(f"{hidden} finding{'s' if hidden != 1 else ''} hidden by the baseline ({baseline}; `--no-baseline` shows {'them' if hidden != 1 else 'it'}).")
     if errors:
         parts.append(f"{len(errors)} file{'s' if len(errors) != 1 else ''} could not be analysed.")
     if out:
