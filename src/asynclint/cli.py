@@ -86,6 +86,8 @@ def _selector_option(name: str, help_text: str):
 @click.option("--target-version", metavar="VERSION", help="Python version the code runs on: 3.10 .. 3.15 (default: requires-python, else 3.10).")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), help="Output format (default: text).")
 @click.option("--output-file", "-o", metavar="FILE", help="Write the report to FILE.")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the text output: auto = when writing to a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).")
+@click.option("--show-fixes", is_flag=True, help="With --fix: list what was fixed, per file and rule. Without: show each fix's description under its finding (text format).")
 @click.option("--statistics", is_flag=True, default=None, help="Show counts per rule instead of each finding.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only.")
 @click.option("--jobs", "-j", type=int, metavar="N", help="Worker processes (default: one per core).")
@@ -147,6 +149,23 @@ def cli_overrides(opts: dict, output_format: str | None) -> dict:
     if opts.get("baseline_file"):
         o["baseline"] = os.path.abspath(opts["baseline_file"])
     return o
+
+
+def use_color(choice: str | None, to_file: bool) -> bool:
+    """--color, then NO_COLOR / FORCE_COLOR (https://no-color.org, https://force-color.org),
+    then whether standard output is a terminal."""
+    if choice == "always":
+        return True
+    if choice == "never" or to_file:
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False
 
 
 def error(message: str) -> None:
@@ -215,7 +234,19 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
     if baseline_shown is None:
         return EXIT_ERROR
     analysed = sum(1 for r in results if not any(e.message.startswith("cannot analyse") for e in r.errors))
-    text = render(config.format, findings, errors, files_checked=analysed, quiet=config.quiet, statistics=config.statistics, hidden=hidden, baseline=baseline_shown)
+    text = render(
+        config.format,
+        findings,
+        errors,
+        files_checked=analysed,
+        quiet=config.quiet,
+        statistics=config.statistics,
+        hidden=hidden,
+        baseline=baseline_shown,
+        snippets=True,
+        color=use_color(opts.get("color"), bool(config.output_file)),
+        show_fixes=bool(opts.get("show_fixes")),
+    )
     for e in errors:
         click.echo(str(e), err=True)
     if hidden and not config.quiet and (config.format != "text" or config.statistics):
