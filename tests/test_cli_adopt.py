@@ -368,3 +368,75 @@ def test_readme_example_output_is_what_asynclint_prints():
     code, out, _ = run(["examples/", "--no-cache"], repo)
     assert code == 1
     assert out == shown
+
+
+# ---------------------------------------------------------------------- extend
+def make_tree(tmp_path: Path) -> Path:
+    """shared/base.toml, shared/strict.toml; proj/ with a pyproject.toml and a bad module."""
+    (tmp_path / "shared").mkdir()
+    proj = tmp_path / "proj"
+    (proj / "pkg").mkdir(parents=True)
+    (proj / "pkg" / "bad.py").write_text("import time, requests\n\nasync def f():\n    time.sleep(1)\n    requests.get('u')\n")
+    return proj
+
+
+def test_extend_takes_settings_from_a_relative_path(tmp_path):
+    proj = make_tree(tmp_path)
+    (tmp_path / "shared" / "base.toml").write_text('ignore = ["ASL101"]\nformat = "concise"\n')
+    (proj / "pyproject.toml").write_text('[tool.asynclint]\nextend = "../shared/base.toml"\n')
+    code, out, _ = run(["pkg"], proj)
+    assert (code, out) == (1, "pkg/bad.py:5:5: ASL102 `requests.get()` is a blocking HTTP call; use aiohttp or `httpx.AsyncClient`\n")
+
+
+def test_extending_file_wins_and_extend_lists_add_up_along_a_chain(tmp_path):
+    proj = make_tree(tmp_path)
+    (tmp_path / "shared" / "base.toml").write_text('format = "json"\nextend-ignore = ["ASL101"]\n')
+    (tmp_path / "shared" / "strict.toml").write_text('extend = "base.toml"\nextend-ignore = ["ASL102"]\nformat = "github"\n')
+    (proj / "asynclint.toml").write_text('extend = "../shared/strict.toml"\nformat = "concise"\n')
+    code, out, _ = run(["pkg"], proj)
+    assert (code, out) == (0, "")  # both ignores apply, concise format from the project
+    (proj / "asynclint.toml").write_text('extend = "../shared/strict.toml"\n')
+    code, out, _ = run(["pkg"], proj)
+    assert (code, out) == (0, "")  # github format: nothing to print
+
+
+def test_extend_paths_in_the_base_are_relative_to_it(tmp_path):
+    from asynclint.config import load_config
+
+    proj = make_tree(tmp_path)
+    (tmp_path / "shared" / "base.toml").write_text('cache-dir = "cache"\nbaseline = "bl.json"\n')
+    (proj / "pyproject.toml").write_text('[tool.asynclint]\nextend = "../shared/base.toml"\n')
+    cfg = load_config(cwd=proj)
+    assert cfg.cache_dir == str(tmp_path / "shared" / "cache")
+    assert cfg.baseline == str(tmp_path / "shared" / "bl.json")
+    assert Path(cfg.base_dir) == proj
+
+
+def test_extend_loop_missing_file_and_bad_value_are_one_line_errors(tmp_path):
+    proj = make_tree(tmp_path)
+    a, b = tmp_path / "shared" / "a.toml", tmp_path / "shared" / "b.toml"
+    a.write_text('extend = "b.toml"\n')
+    b.write_text('extend = "a.toml"\n')
+    (proj / "asynclint.toml").write_text('extend = "../shared/a.toml"\n')
+    code, out, err = run(["pkg"], proj)
+    assert code == 2 and out == ""
+    assert err == f"asynclint: error: {b}: extend: loop: {proj / 'asynclint.toml'} -> {a} -> {b} -> {a}\n"
+    (proj / "asynclint.toml").write_text('extend = "../shared/nope.toml"\n')
+    code, _, err = run(["pkg"], proj)
+    assert code == 2
+    assert err == f"asynclint: error: {proj / 'asynclint.toml'}: extend: '../shared/nope.toml': no such file ({tmp_path / 'shared' / 'nope.toml'})\n"
+    (proj / "asynclint.toml").write_text("extend = 3\n")
+    code, _, err = run(["pkg"], proj)
+    assert code == 2
+    assert err == f"asynclint: error: {proj / 'asynclint.toml'}: extend: expected the path of a configuration file, got int 3\n"
+
+
+def test_extend_errors_in_the_base_name_the_base(tmp_path):
+    proj = make_tree(tmp_path)
+    base = tmp_path / "shared" / "base.toml"
+    base.write_text('ignore = ["ASL9999"]\n')
+    (proj / "asynclint.toml").write_text('extend = "../shared/base.toml"\n')
+    code, _, err = run(["pkg"], proj)
+    assert code == 2
+    assert err.startswith(f"asynclint: error: {base}: ignore: unknown rule selector 'ASL9999'")
+    assert err.count("\n") == 1
