@@ -440,3 +440,10 @@ def test_extend_errors_in_the_base_name_the_base(tmp_path):
     assert code == 2
     assert err.startswith(f"asynclint: error: {base}: ignore: unknown rule selector 'ASL9999'")
     assert err.count("\n") == 1
+
+
+def test_stdin_snippet_shows_the_text_read_not_the_file_on_disk(project):
+    # an editor sends its buffer; the file on disk has other content at that line
+    code, out, _ = run(["-", "--stdin-filename", "pkg/clean.py"], project, stdin="import time\n\nasync def f():\n    time.sleep(9)\n")
+    assert code == 1
+    assert "4 |     time.sleep(9)" in out.splitlines()

@@ -205,8 +205,10 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
         if bar is not None:
             bar.close()
     results = run.files
+    stdin_text = None
     if "-" in paths:
         data = sys.stdin.buffer.read()
+        stdin_text = data.decode("utf-8", errors="replace")
         name = stdin_name or "-"
         linter = Linter(config, project_root)
         res = linter.lint_bytes(data, name, name)
@@ -246,6 +248,7 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
         snippets=True,
         color=use_color(opts.get("color"), bool(config.output_file)),
         show_fixes=bool(opts.get("show_fixes")),
+        texts={stdin_name or "-": stdin_text} if stdin_text is not None else None,
     )
     for e in errors:
         click.echo(str(e), err=True)

@@ -103,6 +103,7 @@ def fix_and_report(results, items, errors: list[FileError], config, project_root
             baseline=baseline_shown,
             snippets=True,
             color=color,
+            texts={stdin_name: stdin_fix.after if stdin_fix is not None else stdin.decode("utf-8", errors="replace")} if stdin is not None else None,
         )
         text = listing + ("\n" if listing and text.strip() else "") + text
     if config.output_file:

@@ -34,8 +34,12 @@ class SourceLines:
     """The lines of the files findings point into, read once each; nothing for a file that
     cannot be read (stdin, a file gone since)."""
 
-    def __init__(self) -> None:
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
         self._files: dict[str, list[str] | None] = {}
+        from asynclint.source import split_lines
+
+        for path, text in (texts or {}).items():  # stdin: its text, not the file of that name
+            self._files[path] = [x.rstrip("\r\n") for x in split_lines(text)]
 
     def get(self, path: str, n: int) -> str | None:
         if path not in self._files:
@@ -97,11 +101,12 @@ def render_text(
     snippets: bool = False,
     style: Style = plain,
     show_fixes: bool = False,
+    texts: dict[str, str] | None = None,
     **_: object,
 ) -> str:
     out: list[str] = []
     # --quiet keeps one line per finding, for scripts that read them.
-    source = SourceLines() if snippets and not quiet else None
+    source = SourceLines(texts) if snippets and not quiet else None
     for f in findings:
         out.append(line_of(f, style))
         if source is not None:
