@@ -28,7 +28,9 @@ class UnusedNoqa(Rule):
     asynclint does not report it there. The file-level `# asynclint: noqa` is not checked.
 
     Not in the default selection: turn it on with `extend-select = ["ASL100"]` (or
-    `--extend-select ASL100`), for instance in a periodic clean-up job.
+    `--extend-select ASL100`), for instance in a periodic clean-up job. It is a check of the
+    `asynclint` command: under flake8, flake8 applies `# noqa` itself and asynclint never sees
+    the comments (the flake8-noqa plugin does this job there).
 
     ## Why is this bad?
     A stale `# noqa` hides the next real finding on that line, and it tells readers that the
