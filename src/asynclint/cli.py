@@ -210,6 +210,16 @@ def run_cmd(command, **opts) -> None:
     sys.exit(run_command(list(command), **opts))
 
 
+@main.command("server")
+def server_cmd() -> None:
+    """Run the language server for editors (LSP over stdin/stdout): diagnostics as you type,
+    quick fixes, `# noqa` actions, fix-all and hover. Editors start it themselves; see the
+    "Editors" page of the documentation for each editor's setup."""
+    from asynclint.lsp.server import serve
+
+    serve()
+
+
 @main.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 def rules_cmd(output_format: str) -> None:

@@ -169,8 +169,11 @@ class Workspace:
             return loader(name)  # notes the miss for pass 2's memo
         path = os.path.realpath(found[0])
         buf = self._buffers.get(path)
-        if buf is not None and buf.result is not None and buf.result.summary is not None:
-            return buf.result.summary
+        if buf is not None:
+            if buf.result is None:
+                buf.result = self.pass1(buf.text, buf.path)
+            if buf.result.summary is not None:
+                return buf.result.summary
         try:
             st = os.stat(path)
         except OSError:
@@ -214,6 +217,15 @@ class Workspace:
         (reads,) = self.settle([result], track=True)
         module = buf.result.summary.module if buf.result.summary is not None else self.module_of(path)
         return Linted(result, reads, module)
+
+    def buffer_digest(self, path: str) -> bytes | None:
+        """A digest of what the open buffer's module shows other modules (its summary)."""
+        from asynclint.project.summary import fingerprint
+
+        buf = self._buffers.get(os.path.realpath(path))
+        if buf is None or buf.result is None or buf.result.summary is None:
+            return None
+        return fingerprint(buf.result.summary)
 
     def buffer_module(self, path: str) -> str:
         buf = self._buffers.get(os.path.realpath(path))
