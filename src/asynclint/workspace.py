@@ -61,6 +61,11 @@ class Workspace:
         self._memo: dict[str, tuple[tuple[int, int], Any]] = {}  # real path -> (stat, summary)
         self._modules: Any = None
         self._cache: Any = None
+        # The index the buffers are settled against, kept while nothing it can read changed:
+        # an edit inside a function body (the common one) re-settles against warm answers.
+        self._index: Any = None
+        self._index_key: Any = None
+        self._generation = 0  # bumped when a file on disk changed
 
     @classmethod
     def load(cls, paths: Sequence[str] = (), *, config_file: str | None = None, overrides: dict | None = None, cwd: Path | None = None) -> Workspace:
@@ -114,15 +119,16 @@ class Workspace:
         self.settle([result], others)
         return result
 
-    def settle(self, results: list[FileResult], others: Iterable[Any] = (), track: bool = False) -> list[frozenset[str]]:
-        """Settle the results' deferred call sites in place; with ``track``, return the module
-        names each one read."""
+    def settle(self, results: list[FileResult], others: Iterable[Any] = (), track: bool = False, index: Any = None) -> list[frozenset[str]]:
+        """Settle the results' deferred call sites in place (against ``index``, else a new
+        one); with ``track``, return the module names each one read."""
         reads: list[frozenset[str]] | None = [] if track else None
         if not any(r.deferred for r in results):
             return [frozenset()] * len(results)
         from asynclint.cache import activate
 
-        index = self.index([r.summary for r in results], others, track=track)
+        if index is None:
+            index = self.index([r.summary for r in results], others, track=track)
         activate(self._disk_cache())
         try:
             settle_results(results, self.linter, index, reads)
@@ -187,8 +193,25 @@ class Workspace:
         return summary
 
     def forget(self, path: str) -> None:
-        """A file changed on disk (or was deleted): drop what is remembered of it."""
+        """A file changed on disk (was created or deleted): drop what is remembered of it."""
         self._memo.pop(os.path.realpath(path), None)
+        self._generation += 1
+
+    def warm(self) -> None:
+        """Load what the first lint would (the rules, the cache's index), ahead of it."""
+        self.linter
+        cache = self._disk_cache()
+        if cache is not None and hasattr(cache, "_load"):
+            cache._load()
+
+    def _buffers_index(self) -> Any:
+        """The index for settling buffers: reused while the buffers' summaries and the files
+        on disk are unchanged."""
+        key = (self._generation, tuple(sorted((p, b.digest()) for p, b in self._buffers.items())))
+        if self._index is None or self._index_key != key:
+            self._index = self.index(track=True)
+            self._index_key = key
+        return self._index
 
     # ------------------------------------------------------------------ buffers
     def open_buffer(self, path: str, text: str) -> None:
@@ -214,18 +237,15 @@ class Workspace:
         if buf.result is None:
             buf.result = self.pass1(buf.text, path, display)
         result = _unsettled_copy(buf.result)
-        (reads,) = self.settle([result], track=True)
+        index = self._buffers_index() if result.deferred else None
+        (reads,) = self.settle([result], track=True, index=index)
         module = buf.result.summary.module if buf.result.summary is not None else self.module_of(path)
         return Linted(result, reads, module)
 
     def buffer_digest(self, path: str) -> bytes | None:
         """A digest of what the open buffer's module shows other modules (its summary)."""
-        from asynclint.project.summary import fingerprint
-
         buf = self._buffers.get(os.path.realpath(path))
-        if buf is None or buf.result is None or buf.result.summary is None:
-            return None
-        return fingerprint(buf.result.summary)
+        return buf.digest() if buf is not None else None
 
     def buffer_module(self, path: str) -> str:
         buf = self._buffers.get(os.path.realpath(path))
@@ -257,12 +277,21 @@ class Workspace:
 
 
 class _Buffer:
-    __slots__ = ("path", "result", "text")
+    __slots__ = ("_digest", "path", "result", "text")
 
     def __init__(self, path: str, text: str):
         self.path = path
         self.text = text
         self.result: FileResult | None = None  # pass 1 of ``text``, unsettled
+        self._digest: bytes | None = None
+
+    def digest(self) -> bytes | None:
+        """Of what the buffer's module shows the index (None before pass 1 or without one)."""
+        if self._digest is None and self.result is not None and self.result.summary is not None:
+            from asynclint.project.summary import fingerprint
+
+            self._digest = fingerprint(self.result.summary)
+        return self._digest
 
 
 def _unsettled_copy(r: FileResult) -> FileResult:

@@ -47,6 +47,7 @@ class Settings:
     lint_delay: float = 0.1  # seconds of quiet after a change before linting (debounce)
     config_file: str | None = None  # instead of the nearest pyproject.toml/asynclint.toml
     unsafe_fix_all: bool = False  # source.fixAll applies unsafe fixes too
+    cache_dir: str | None = None  # instead of .asynclint_cache at the project root
 
     def update(self, raw: Any) -> None:
         if not isinstance(raw, dict):
@@ -60,6 +61,8 @@ class Settings:
             self.config_file = raw["configFile"] or None
         if isinstance(raw.get("unsafeFixAll"), bool):
             self.unsafe_fix_all = raw["unsafeFixAll"]
+        if "cacheDir" in raw and (raw["cacheDir"] is None or isinstance(raw["cacheDir"], str)):
+            self.cache_dir = os.path.abspath(os.path.expanduser(raw["cacheDir"])) if raw["cacheDir"] else None
 
 
 @dataclass
@@ -105,11 +108,11 @@ class AsyncLintServer(LanguageServer):
         """The workspace folder holding ``path`` (the innermost), else its project root."""
         best = ""
         for folder in self.workspace.folders.values():
-            fpath = to_fs_path(folder.uri) or ""
+            fpath = _path(folder.uri)
             if fpath and (path == fpath or path.startswith(fpath.rstrip(os.sep) + os.sep)) and len(fpath) > len(best):
                 best = fpath
         if not best:
-            root = self.workspace.root_path
+            root = os.path.realpath(self.workspace.root_path) if self.workspace.root_path else None
             if root and path.startswith(root.rstrip(os.sep) + os.sep):
                 best = root
         if not best:
@@ -126,12 +129,20 @@ class AsyncLintServer(LanguageServer):
             except ConfigError as e:
                 self.show(f"asynclint: {e}; using the default settings until it is fixed", types.MessageType.Warning)
                 config = Config(base_dir=key)
+            if self.settings.cache_dir:
+                config = config.with_(cache_dir=self.settings.cache_dir)
             root = find_project_root([key]) or Path(key)
             ws = self.workspaces[key] = Workspace(config, root)
             for doc in self.docs.values():
                 if doc.key == key:
                     ws.open_buffer(doc.path, doc.text)
         return ws
+
+    def warm(self, key: str) -> None:
+        try:
+            self.workspace_for(key).warm()
+        except Exception as exc:  # noqa: BLE001 - the first lint will say what is wrong
+            self.internal_error(f"loading {key}", exc)
 
     def show(self, message: str, kind: types.MessageType) -> None:
         try:
@@ -297,6 +308,12 @@ def build() -> AsyncLintServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: AsyncLintServer, params: types.InitializedParams) -> None:
+        # Load the rules and each folder's cache now, not when the first file is opened.
+        keys = [_path(f.uri) for f in ls.workspace.folders.values()]
+        if not keys and ls.workspace.root_path:
+            keys = [os.path.realpath(ls.workspace.root_path)]
+        for key in keys:
+            ls.worker.submit(ls.warm, key)
         caps = ls.client_capabilities.workspace
         watch = caps.did_change_watched_files if caps is not None else None
         if watch is None or not watch.dynamic_registration:
