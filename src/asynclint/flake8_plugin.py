@@ -62,7 +62,7 @@ _PRELINTED: dict[str, tuple[list[Finding], list[FileError]]] = {}
 def _where(filename: str, config_path: str | None) -> tuple[str, str | None]:
     """(directory the configuration is found from, project root) for a file flake8 lints."""
     on_disk = filename not in ("-", "stdin")
-    where = str(Path(filename).resolve().parent) if on_disk and not config_path else "."
+    where = str(Path(os.path.realpath(filename)).parent) if on_disk and not config_path else "."
     root = find_project_root([filename]) if on_disk else None
     return where, str(root) if root else None
 
@@ -102,6 +102,10 @@ def _same_as_disk(filename: str, lines: list[str]) -> bool:
         return False
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text == "".join(lines).replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Reported at line 1 of each file when asynclint's own configuration cannot be read.
+CONFIG_ERROR_CODE = "ASL000"
 
 
 class AsyncLintChecker:
@@ -146,6 +150,13 @@ class AsyncLintChecker:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         where, root = _where(self.filename, self.config_path)
+        try:
+            _config(self.config_path, where)
+        except ConfigError as e:
+            # Our own [tool.asynclint] is broken: one finding on the file says so; raising would
+            # take every other plugin's findings (and the editor's linting) down with us.
+            yield 1, 0, f"{CONFIG_ERROR_CODE} asynclint configuration error: {e}", type(self)
+            return
         found = _PRELINTED.get(os.path.realpath(self.filename)) if self.filename not in ("-", "stdin") else None
         if found is not None and _same_as_disk(self.filename, self.lines):
             findings, errors = found
