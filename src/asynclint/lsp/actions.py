@@ -55,7 +55,7 @@ def noqa_line(line: str, code: str) -> str | None:
         return f"{body}  # noqa: {code}"
     codes = m.group("codes")
     if codes is None:
-        return None  # a bare ``# noqa`` silences everything already
+        return None  # a bare noqa comment silences every code already
     listed = [c.upper() for c in re.split(r"[,\s:]+", codes) if c]
     if code.upper() in listed:
         return None
