@@ -54,7 +54,7 @@ def test_unknown_word_is_no_such_command_or_file(project, word, hint):
 def test_unknown_word_without_near_command_lists_the_commands(project):
     code, _, err = run(["zzz"], project)
     assert code == 2
-    assert err == "asynclint: error: 'zzz': no such command or file; commands: check, clean, rule, rules, run\n"
+    assert err == "asynclint: error: 'zzz': no such command or file; commands: check, clean, rule, rules, run, server\n"
 
 
 def test_a_word_that_names_a_directory_is_checked(project):
