@@ -39,15 +39,55 @@ def decode(data: bytes) -> str:
 
 
 def parse(text: str, filename: str) -> ast.Module:
+    """The file's ``ast`` tree: from the interpreter's parser, else (syntax newer than this
+    interpreter) from libcst's tree converted to the same shapes; ``via_libcst(tree)`` says
+    which. A file neither accepts is a syntax error at the first error's line and column."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return ast.parse(text, filename=filename, type_comments=False)
     except SyntaxError as e:
-        where = f" (line {e.lineno}" + (f", column {e.offset})" if e.offset else ")") if e.lineno else ""
-        raise CannotAnalyse(f"syntax error: {e.msg}{where}") from None
+        return _fallback(text, e)
     except (ValueError, MemoryError, RecursionError) as e:
         raise CannotAnalyse(f"cannot parse: {e}") from None
+
+
+def via_libcst(tree: ast.Module) -> bool:
+    """True when ``tree`` came from libcst's parser (the interpreter could not read the file)."""
+    return getattr(tree, "_asynclint_via_libcst", False)
+
+
+def parse_with_libcst(text: str) -> ast.Module:
+    """The converted tree of a file libcst accepts; raises what libcst raises."""
+    from asynclint.cst_to_ast import convert, parse_module
+
+    tree = convert(parse_module(text), text)
+    tree._asynclint_via_libcst = True  # type: ignore[attr-defined]
+    return tree
+
+
+def _fallback(text: str, error: SyntaxError) -> ast.Module:
+    import libcst as cst
+
+    from asynclint.cst_to_ast import ConversionError
+
+    try:
+        return parse_with_libcst(text)
+    except cst.ParserSyntaxError as e:
+        # Both refuse it. Each parser read the file up to its error: the later of the two is
+        # where the file really stops being Python (the earlier one may be newer syntax).
+        ast_at = (error.lineno or 0, error.offset or 0)
+        cst_at = (e.editor_line, e.editor_column)
+        if cst_at > ast_at:
+            raise CannotAnalyse(f"syntax error: invalid syntax (line {cst_at[0]}, column {cst_at[1]})") from None
+    except (ConversionError, RecursionError, MemoryError, Exception):  # noqa: BLE001 - libcst's native parser raises more than its own error
+        pass
+    raise CannotAnalyse(_syntax_error(error)) from None
+
+
+def _syntax_error(e: SyntaxError) -> str:
+    where = f" (line {e.lineno}" + (f", column {e.offset})" if e.offset else ")") if e.lineno else ""
+    return f"syntax error: {e.msg}{where}"
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
