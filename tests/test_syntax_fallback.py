@@ -134,10 +134,14 @@ def test_positions_of_the_converted_tree_match_ast_on_tricky_shapes():
 def test_a_file_neither_parser_accepts_is_a_syntax_error_at_its_first_error():
     with pytest.raises(CannotAnalyse, match=r"^syntax error: invalid syntax \(line 1, column 7\)$"):
         parse("def f(:\n", "x.py")
-    # ast stops at the PEP 701 f-string on line 1 (before 3.12); the file's real error is line 3.
+    # Before 3.12 ast stops at the PEP 701 f-string on line 1, which libcst reads: the error is
+    # where libcst stops. From 3.12 ast reads the f-string and names the unclosed bracket.
     text = 'x = f"{a["b"]}"\ny = (1,\nz = 2\n'
-    with pytest.raises(CannotAnalyse, match=r"line 3, column 1\)$" if sys.version_info < (3, 12) else r"line 2"):
+    with pytest.raises(CannotAnalyse, match=r"\(line 3, column 1\)$" if sys.version_info < (3, 12) else r"never closed \(line 2, column 5\)$"):
         parse(text, "x.py")
+    # An unclosed bracket is found at the end but named where it opens: ast's error stands.
+    with pytest.raises(CannotAnalyse, match=r"never closed \(line 1, column 5\)$"):
+        parse("y = (1,\nz = 2\n", "x.py")
 
 
 def test_cli_reads_new_syntax_and_fixes_it_through_libcst(tmp_path):

@@ -16,6 +16,7 @@ import ast
 import re
 import sys
 import warnings
+from contextlib import contextmanager
 from typing import Any, Callable
 
 import libcst as cst
@@ -105,7 +106,7 @@ def _newlines(s: str) -> str:
 class _Converter:
     def __init__(self, module: cst.Module, text: str):
         self.cst_module = module
-        self.pos = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        self.pos = _positions(module)
         self.lines = text.splitlines(keepends=False) if False else _split(text)
         self._byte_cols: dict[int, Callable[[int], int]] = {}
 
@@ -120,12 +121,12 @@ class _Converter:
         return len(s[:col].encode("utf-8", "surrogatepass"))
 
     def start(self, node: cst.CSTNode) -> tuple[int, int]:
-        p = self.pos[node].start
-        return p.line, self._col(p.line, p.column)
+        line, col = self.pos[id(node)][0]
+        return line, self._col(line, col)
 
     def end(self, node: cst.CSTNode) -> tuple[int, int]:
-        p = self.pos[node].end
-        return p.line, self._col(p.line, p.column)
+        line, col = self.pos[id(node)][1]
+        return line, self._col(line, col)
 
     def place(self, out: ast.AST, first: cst.CSTNode, last: cst.CSTNode | None = None) -> Any:
         out.lineno, out.col_offset = self.start(first)
@@ -162,8 +163,7 @@ class _Converter:
         raise ConversionError(f"no {char!r} after line {at[0]}")
 
     def char_end(self, node: cst.CSTNode) -> tuple[int, int]:
-        p = self.pos[node].end
-        return p.line, p.column
+        return self.pos[id(node)][1]
 
     # ------------------------------------------------------------------ module and statements
     def module(self) -> ast.Module:
@@ -769,6 +769,71 @@ class _Converter:
 
     def p_MatchOr(self, p) -> ast.pattern:
         return ast.MatchOr(patterns=[self.pattern(e.pattern) for e in p.patterns])
+
+
+def _positions(module: cst.Module) -> dict[int, tuple[tuple[int, int], tuple[int, int]]]:
+    """``id(node)`` -> ((line, column), (end line, end column)) for every node, as libcst's
+    ``PositionProvider`` has them (characters, 0-based columns), from one code generation pass:
+    the metadata wrapper adds a visit of the whole tree and an object per position on top, which
+    cost twice as much as the positions themselves."""
+    computed: dict[int, tuple[tuple[int, int], tuple[int, int]]] = {}
+    state = _PositionState(default_indent=module.default_indent, default_newline=module.default_newline, provider=None)
+    state.computed = computed
+    module._codegen(state)
+    return computed
+
+
+try:
+    from libcst.metadata.position_provider import PositionProvidingCodegenState as _Base
+except ImportError:  # pragma: no cover - a libcst whose internals moved
+    _Base = None  # type: ignore[assignment,misc]
+
+
+if _Base is not None:
+
+    class _PositionState(_Base):  # type: ignore[misc,valid-type]
+        # Same positions as the base class, kept as plain tuples keyed by id (nodes hash by
+        # id anyway; the tree outlives the table).
+        computed: dict
+
+        def _update_position(self, value: str) -> None:
+            if "\n" in value or "\r" in value:
+                segments = _NEWLINE.split(value)
+                self.line += len(segments) - 1
+                self.column = len(segments[-1])
+            else:
+                self.column += len(value)
+
+        def before_codegen(self, node) -> None:
+            self._stack.append((self.line, self.column))
+
+        def after_codegen(self, node) -> None:
+            start = self._stack.pop()
+            key = id(node)
+            if key not in self.computed:
+                self.computed[key] = (start, (self.line, self.column))
+
+        @contextmanager
+        def record_syntactic_position(self, node, *, start_node=None, end_node=None):
+            start = (self.line, self.column)
+            try:
+                yield
+            finally:
+                end = (self.line, self.column)
+                if start_node is not None:
+                    start = self.computed[id(start_node)][0]
+                if end_node is not None:
+                    end = self.computed[id(end_node)][1]
+                self.computed[id(node)] = (start, end)
+
+else:  # pragma: no cover
+
+    def _positions(module: cst.Module):  # type: ignore[no-redef]
+        ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return {id(n): ((r.start.line, r.start.column), (r.end.line, r.end.column)) for n, r in ranges.items()}
+
+
+_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 def _tuple(t) -> tuple:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import warnings
 
@@ -76,13 +77,17 @@ def _fallback(text: str, error: SyntaxError) -> ast.Module:
     except cst.ParserSyntaxError as e:
         # Both refuse it. Each parser read the file up to its error: the later of the two is
         # where the file really stops being Python (the earlier one may be newer syntax).
-        ast_at = (error.lineno or 0, error.offset or 0)
+        # An unclosed bracket or string is named where it opens, though found at the end.
+        ast_at = (sys.maxsize, 0) if _FOUND_LATER.search(str(error.msg)) else (error.lineno or 0, error.offset or 0)
         cst_at = (e.editor_line, e.editor_column)
         if cst_at > ast_at:
             raise CannotAnalyse(f"syntax error: invalid syntax (line {cst_at[0]}, column {cst_at[1]})") from None
     except (ConversionError, RecursionError, MemoryError, Exception):  # noqa: BLE001 - libcst's native parser raises more than its own error
         pass
     raise CannotAnalyse(_syntax_error(error)) from None
+
+
+_FOUND_LATER = re.compile(r"never closed|unterminated|unexpected EOF|EOF while|expected an indented block")
 
 
 def _syntax_error(e: SyntaxError) -> str:
