@@ -122,6 +122,9 @@ def test_positions_of_the_converted_tree_match_ast_on_tricky_shapes():
                 case (a, b): pass
                 case a, b,: pass
         x: int = 1
+        def semicolons(): x = 1; pass;
+        with a:
+            b;
         print(*a, **b, sep="")
         global g
         assert x, "m"
@@ -131,17 +134,24 @@ def test_positions_of_the_converted_tree_match_ast_on_tricky_shapes():
     assert ast.dump(converted, include_attributes=True) == ast.dump(ast.parse(source), include_attributes=True)
 
 
-def test_a_file_neither_parser_accepts_is_a_syntax_error_at_its_first_error():
+def test_a_string_of_many_parts_needs_no_deeper_recursion_than_ast():
+    # libcst nests each part of a concatenation (pydoc's topics.py has strings of hundreds).
+    text = "import time\ntype A = int\nx = (\n" + "".join(f"    'part {i}'\n" for i in range(3000)) + ")\nasync def f():\n    time.sleep(1)\n"
+    limit = sys.getrecursionlimit()
+    tree = parse(text, "x.py")
+    assert sys.getrecursionlimit() == limit
+    assert tree.body[2].value.value == "".join(f"part {i}" for i in range(3000))
+    assert {(f.line, f.code) for f in run(text).findings} == {(3006, "ASL101")}
+
+
+def test_a_file_neither_parser_accepts_is_the_interpreters_syntax_error():
     with pytest.raises(CannotAnalyse, match=r"^syntax error: invalid syntax \(line 1, column 7\)$"):
-        parse("def f(:\n", "x.py")
-    # Before 3.12 ast stops at the PEP 701 f-string on line 1, which libcst reads: the error is
-    # where libcst stops. From 3.12 ast reads the f-string and names the unclosed bracket.
-    text = 'x = f"{a["b"]}"\ny = (1,\nz = 2\n'
-    with pytest.raises(CannotAnalyse, match=r"\(line 3, column 1\)$" if sys.version_info < (3, 12) else r"never closed \(line 2, column 5\)$"):
-        parse(text, "x.py")
-    # An unclosed bracket is found at the end but named where it opens: ast's error stands.
+        parse("def f(:\n    pass\n", "x.py")
     with pytest.raises(CannotAnalyse, match=r"never closed \(line 1, column 5\)$"):
         parse("y = (1,\nz = 2\n", "x.py")
+    # New syntax and a real error: libcst refuses it too, and the interpreter's error stands.
+    with pytest.raises(CannotAnalyse, match=r"^syntax error: .* \(line \d+, column \d+\)$"):
+        parse("type X = int\ndef f(:\n    pass\n", "x.py")
 
 
 def test_cli_reads_new_syntax_and_fixes_it_through_libcst(tmp_path):

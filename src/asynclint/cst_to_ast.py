@@ -29,12 +29,31 @@ class ConversionError(Exception):
 
 def parse_module(text: str) -> cst.Module:
     """libcst's parse (its native parser, the newest grammar); raises ``cst.ParserSyntaxError``."""
-    return cst.parse_module(text)
+    with _deep_recursion():
+        return cst.parse_module(text)
 
 
 def convert(module: cst.Module, text: str) -> ast.Module:
     """The ``ast.Module`` for ``module`` (parsed from ``text``)."""
-    return _Converter(module, text).module()
+    with _deep_recursion():
+        return _Converter(module, text).module()
+
+
+_RECURSION = 10_000
+
+
+@contextmanager
+def _deep_recursion():
+    # libcst's tree nests a concatenated string once per part, and its code generation recurses
+    # through them (pydoc's topics.py has strings of hundreds of parts): more room than the
+    # default, for this call only.
+    limit = sys.getrecursionlimit()
+    if limit < _RECURSION:
+        sys.setrecursionlimit(_RECURSION)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 _LOAD, _STORE, _DEL = ast.Load(), ast.Store(), ast.Del()
@@ -188,6 +207,8 @@ class _Converter:
         return self._last_end(n)
 
     def _last_end(self, n) -> tuple[int, int]:
+        if isinstance(n, cst.SimpleStatementLine):
+            return self.simple_end(n)
         for attr in ("finalbody", "orelse", "handlers", "cases", "body"):
             v = getattr(n, attr, None)
             if v is None:
@@ -201,15 +222,20 @@ class _Converter:
                     return self._last_end(v[-1])
                 continue
             if isinstance(v, cst.SimpleStatementSuite):
-                return self.end(v.body[-1])
+                return self.simple_end(v)
             if isinstance(v, cst.IndentedBlock):
                 return self._last_end(v.body[-1])
             if isinstance(v, (list, tuple)):
                 return self._last_end(v[-1])
             return self._last_end(v)
         if isinstance(n, cst.SimpleStatementLine):
-            return self.end(n.body[-1])
+            return self.simple_end(n)
         return self.end(n)
+
+    def simple_end(self, line) -> tuple[int, int]:
+        # A block ends after a trailing semicolon of its last line (its statement does not).
+        last = line.body[-1]
+        return self.end(last.semicolon if isinstance(last.semicolon, cst.Semicolon) else last)
 
     def small(self, n: cst.BaseSmallStatement) -> ast.stmt:
         m = getattr(self, "s_" + type(n).__name__, None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import io
 import re
-import sys
 import tokenize
 import warnings
 
@@ -68,26 +67,18 @@ def parse_with_libcst(text: str) -> ast.Module:
 
 
 def _fallback(text: str, error: SyntaxError) -> ast.Module:
-    import libcst as cst
-
     from asynclint.cst_to_ast import ConversionError
 
     try:
         return parse_with_libcst(text)
-    except cst.ParserSyntaxError as e:
-        # Both refuse it. Each parser read the file up to its error: the later of the two is
-        # where the file really stops being Python (the earlier one may be newer syntax).
-        # An unclosed bracket or string is named where it opens, though found at the end.
-        ast_at = (sys.maxsize, 0) if _FOUND_LATER.search(str(error.msg)) else (error.lineno or 0, error.offset or 0)
-        cst_at = (e.editor_line, e.editor_column)
-        if cst_at > ast_at:
-            raise CannotAnalyse(f"syntax error: invalid syntax (line {cst_at[0]}, column {cst_at[1]})") from None
     except (ConversionError, RecursionError, MemoryError, Exception):  # noqa: BLE001 - libcst's native parser raises more than its own error
         pass
+    except BaseException as e:  # a panic in libcst's native parser is a BaseException
+        if isinstance(e, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+    # Neither reads it: the interpreter's error, as before the fallback existed (libcst's
+    # error positions are where its parser gave up, often a line after the mistake).
     raise CannotAnalyse(_syntax_error(error)) from None
-
-
-_FOUND_LATER = re.compile(r"never closed|unterminated|unexpected EOF|EOF while|expected an indented block")
 
 
 def _syntax_error(e: SyntaxError) -> str:
