@@ -144,6 +144,15 @@ def test_a_string_of_many_parts_needs_no_deeper_recursion_than_ast():
     assert {(f.line, f.code) for f in run(text).findings} == {(3006, "ASL101")}
 
 
+def test_nesting_past_the_interpreters_limit_is_not_handed_to_libcst(tmp_path):
+    # libcst's native parser overflows the C stack on it (a segfault, not an exception).
+    for text in ["x = " + "(" * 5000 + "1" + ")" * 5000 + "\n", "type X = int\nx = " + "[" * 5000 + "]" * 5000 + "\n"]:
+        (tmp_path / "deep.py").write_text(text)
+        proc = subprocess.run([sys.executable, "-m", "asynclint", "--no-cache", str(tmp_path / "deep.py")], capture_output=True, text=True)
+        assert proc.returncode == 2, proc.stderr
+        assert "cannot analyse: syntax error" in proc.stderr
+
+
 def test_a_file_neither_parser_accepts_is_the_interpreters_syntax_error():
     with pytest.raises(CannotAnalyse, match=r"^syntax error: invalid syntax \(line 1, column 7\)$"):
         parse("def f(:\n    pass\n", "x.py")

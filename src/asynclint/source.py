@@ -69,6 +69,10 @@ def parse_with_libcst(text: str) -> ast.Module:
 def _fallback(text: str, error: SyntaxError) -> ast.Module:
     from asynclint.cst_to_ast import ConversionError
 
+    if _TOO_DEEP.search(str(error.msg)) or _bracket_depth(text) > _MAX_DEPTH:
+        # Nesting past the interpreter's limits: libcst's native parser overflows the C stack
+        # on it (a crash, not an exception), and no newer syntax is involved.
+        raise CannotAnalyse(_syntax_error(error)) from None
     try:
         return parse_with_libcst(text)
     except (ConversionError, RecursionError, MemoryError, Exception):  # noqa: BLE001 - libcst's native parser raises more than its own error
@@ -79,6 +83,27 @@ def _fallback(text: str, error: SyntaxError) -> ast.Module:
     # Neither reads it: the interpreter's error, as before the fallback existed (libcst's
     # error positions are where its parser gave up, often a line after the mistake).
     raise CannotAnalyse(_syntax_error(error)) from None
+
+
+# The interpreter refuses more than 200 nested brackets; counted naively here (brackets in
+# strings count too), so a little more.
+_MAX_DEPTH = 250
+_BRACKETS = re.compile(r"[\[\](){}]")
+
+
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(text):
+        if m.group() in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+_TOO_DEEP = re.compile(r"too many nested|too many levels|too many statically nested|nested too deeply|recursion", re.I)
 
 
 def _syntax_error(e: SyntaxError) -> str:
