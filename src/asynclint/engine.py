@@ -2,13 +2,16 @@
 
 Pass 1, per file (parallel): decode, parse once with ``ast``, build the shared semantics, run
 every selected rule's handlers in one dispatch over the nodes, record deferred call sites and
-the module summary. Pass 2, project-wide (no re-parse): settle the deferred call sites against
-the project index. Suppressions are applied last, outside every rule.
+the module summary; the rules' questions (``ctx.ask``) are answered from knowledge and the file,
+or recorded as pending. Pass 2, project-wide (no re-parse): the project index answers the
+pending questions, and each "yes" becomes a finding through the same ``Rule.conclude`` as in
+pass 1. Suppressions are applied last, outside every rule.
 """
 
 from __future__ import annotations
 
 import ast
+import errno
 import fnmatch
 import gc
 import os
@@ -164,7 +167,8 @@ class Linter:
         except FileNotFoundError:
             return FileResult(display, errors=[FileError(display, "cannot analyse: no such file")])
         except OSError as e:
-            return FileResult(display, errors=[FileError(display, f"cannot analyse: {e.strerror or e}")])
+            reason = "symbolic link loop" if e.errno == errno.ELOOP else (e.strerror or str(e)).lower()
+            return FileResult(display, errors=[FileError(display, f"cannot analyse: {reason}")])
         return self.lint_bytes(data, path, display)
 
     def lint_bytes(self, data: bytes | str, path: str, display_path: str | None = None) -> FileResult:
@@ -184,6 +188,7 @@ class Linter:
         return self.lint_tree(tree, text, info, is_package)
 
     def lint_tree(self, tree: ast.Module, text: str, info: FileInfo, is_package: bool = False) -> FileResult:
+        from asynclint.project.index import FILE_FACTS
         from asynclint.rule import RuleContext
         from asynclint.semantics import SemanticModel
         from asynclint.source import split_lines
@@ -205,7 +210,7 @@ class Linter:
         for rule, handled in self.handler_table:
             if rule.code in ignored:
                 continue
-            ctx = RuleContext(rule, sem, info, findings, deferred)
+            ctx = RuleContext(rule, sem, info, findings, deferred, FILE_FACTS)
             contexts.append((rule, ctx))
             for node_type, method in handled:
                 dispatch.setdefault(node_type, []).append((rule, getattr(rule, method), ctx))
@@ -333,8 +338,22 @@ class RunResult:
         return len(self.files)
 
 
+# Worker processes are CPU-bound: more than a few per core only costs memory and start-up
+# (``-j 100000`` used to start a thousand of them).
+JOBS_PER_CORE = 2
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the whole machine)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def effective_jobs(config: Config, n_files: int) -> int:
-    jobs = config.jobs or (os.cpu_count() or 1)
+    cores = usable_cores()
+    jobs = min(config.jobs or cores, JOBS_PER_CORE * cores)
     # Starting workers costs more than linting a handful of files.
     if n_files < 40:
         return 1
@@ -412,29 +431,35 @@ def _pass1(cache: Any, items: Sequence[tuple[str, str]], config: Config, project
         # Biggest files first, so no worker is left alone with a huge file at the end.
         order = sorted(todo, key=lambda i: -_size(items[i][0]))
         chunk = max(1, min(32, len(order) // (jobs * 16) or 1))
-        from concurrent.futures import ProcessPoolExecutor  # here: a warm run starts no pool
+        from asynclint.workers import map_in_pool
 
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config, str(project_root) if project_root else None))
-        fresh = pool.map(_work_stamped, [items[i] for i in order], chunksize=chunk)
+        pool, fresh = map_in_pool(jobs, _init_worker, (config, str(project_root) if project_root else None), _work_stamped, [items[i] for i in order], chunk)
     else:
         order, fresh = [], iter(())
     # Results arriving from the pool are plain data, never cyclic: the collector's full passes
     # over the growing pile of them were a tenth of a big project's pass 2. (In process, the
     # linting itself makes cyclic garbage, so the collector stays on.)
     paused = jobs > 1 and gc.isenabled()
-    if paused:
-        gc.disable()
+    finished = False
     try:
+        if paused:
+            gc.disable()
         for n, (i, (blob, stamp, content_digest)) in enumerate(zip(order, fresh), 1):
             results[i] = pickle.loads(blob)
             cache.put(items[i][0], items[i][1], blob, stamp, content_digest)
             if progress is not None:
                 progress(n, len(order))
+        finished = True
     finally:
         if paused:
             gc.enable()
         if todo and jobs > 1:
-            pool.shutdown()
+            if finished:
+                pool.shutdown()
+            else:  # Ctrl-C or an error: the workers' remaining work is not wanted
+                from asynclint.workers import stop_pool
+
+                stop_pool(pool)
     return results, linter
 
 
@@ -582,28 +607,29 @@ def settle(results: list[FileResult], linter: Linter, project_root: Path | None,
 
 
 def settle_results(results: list[FileResult], linter: Linter, index: Any, reads: list[frozenset] | None = None) -> None:
-    """Settle each result's deferred call sites against ``index``, in place."""
+    """Answer each result's pending questions with ``index`` (the same protocol as pass 1's
+    answerer) and turn every "yes" into a finding through its rule's ``conclude``, in place."""
     from asynclint.finding import Finding as F
 
+    noqa = linter.config.noqa
     for r in results:
         if reads is not None:
             index.begin_reads()
         try:
             for d in r.deferred:
                 rule = linter.rules_by_code.get(d.code)
-                if rule is None:
+                if rule is None or (noqa and r.suppressions.suppresses(d.line, d.code)):
                     continue
                 try:
-                    settled = rule.settle(d, index)
+                    answer = index.answer(d.question)
+                    if not answer or any(index.answer(q) for q in d.unless):
+                        continue
+                    message = rule.conclude(d.question, answer, d.data)
                 except Exception as exc:  # noqa: BLE001
                     r.errors.append(FileError(r.path, f"internal error in {d.code}: {type(exc).__name__}: {exc}; {REPORT_HINT}"))
                     continue
-                for s in settled:
-                    if linter.config.noqa and r.suppressions.suppresses(d.line, d.code):
-                        continue
-                    r.findings.append(
-                        F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, s.message, s.fix if s.fix is not None else d.fix)
-                    )
+                if message is not None:
+                    r.findings.append(F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, message, d.fix))
         finally:
             if reads is not None:
                 reads.append(index.end_reads())

@@ -48,8 +48,10 @@ def parse(text: str, filename: str) -> ast.Module:
             return ast.parse(text, filename=filename, type_comments=False)
     except SyntaxError as e:
         return _fallback(text, e)
-    except (ValueError, MemoryError, RecursionError) as e:
-        raise CannotAnalyse(f"cannot parse: {e}") from None
+    except MemoryError:
+        raise CannotAnalyse("cannot parse: out of memory (MemoryError)") from None
+    except (ValueError, RecursionError) as e:
+        raise CannotAnalyse(f"cannot parse: {e or type(e).__name__}") from None
 
 
 def via_libcst(tree: ast.Module) -> bool:
