@@ -128,6 +128,8 @@ def test_positions_of_the_converted_tree_match_ast_on_tricky_shapes():
         print(*a, **b, sep="")
         global g
         assert x, "m"
+        ﬁ = ªº.ﬁ  # identifiers are NFKC-normalized
+
         """
     )
     converted = convert(parse_module(source), source)

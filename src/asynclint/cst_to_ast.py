@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import unicodedata
 import warnings
 from contextlib import contextmanager
 from typing import Any, Callable
@@ -279,7 +280,7 @@ class _Converter:
 
     def s_TypeAlias(self, n) -> ast.stmt:
         # ``type X[T] = v``: an assignment of ``X`` (the parameters dropped, as in a def).
-        target = self.place(ast.Name(id=n.name.value, ctx=_STORE), n.name)
+        target = self.place(ast.Name(id=_ident(n.name.value), ctx=_STORE), n.name)
         return ast.Assign(targets=[target], value=self.expr(n.value), type_comment=None)
 
     def s_Return(self, n: cst.Return) -> ast.stmt:
@@ -312,21 +313,21 @@ class _Converter:
         return ast.Continue()
 
     def s_Global(self, n: cst.Global) -> ast.stmt:
-        return ast.Global(names=[i.name.value for i in n.names])
+        return ast.Global(names=[_ident(i.name.value) for i in n.names])
 
     def s_Nonlocal(self, n: cst.Nonlocal) -> ast.stmt:
-        return ast.Nonlocal(names=[i.name.value for i in n.names])
+        return ast.Nonlocal(names=[_ident(i.name.value) for i in n.names])
 
     def alias(self, a: cst.ImportAlias) -> ast.alias:
         name = self.dotted(a.name)
-        asname = a.asname.name.value if a.asname is not None else None
+        asname = _ident(a.asname.name.value) if a.asname is not None else None
         first, last = a.name, (a.asname.name if a.asname is not None else a.name)
         return self.place(ast.alias(name=name, asname=asname), first, last)
 
     def dotted(self, n) -> str:
         if isinstance(n, cst.Name):
-            return n.value
-        return f"{self.dotted(n.value)}.{n.attr.value}"
+            return _ident(n.value)
+        return f"{self.dotted(n.value)}.{_ident(n.attr.value)}"
 
     def s_Import(self, n: cst.Import) -> ast.stmt:
         return ast.Import(names=[self.alias(a) for a in n.names])
@@ -387,7 +388,7 @@ class _Converter:
         typ = None
         if h.type is not None:
             typ = self.expr(h.type)
-        out = ast.ExceptHandler(type=typ, name=h.name.name.value if h.name is not None else None, body=self.block(h.body))
+        out = ast.ExceptHandler(type=typ, name=_ident(h.name.name.value) if h.name is not None else None, body=self.block(h.body))
         return self.place_at(out, self.start(h), self._last_end(h))
 
     def c_Try(self, n: cst.Try) -> ast.stmt:
@@ -411,7 +412,7 @@ class _Converter:
         cls = ast.AsyncFunctionDef if n.asynchronous is not None else ast.FunctionDef
         kw: dict[str, Any] = {"type_params": []} if _HAS_TYPE_PARAMS else {}
         out = cls(
-            name=n.name.value, args=self.arguments(n.params), body=self.block(n.body),
+            name=_ident(n.name.value), args=self.arguments(n.params), body=self.block(n.body),
             decorator_list=self.decorators(n), returns=self.expr(n.returns.annotation) if n.returns else None,
             type_comment=None, **kw,
         )
@@ -423,7 +424,7 @@ class _Converter:
     def c_ClassDef(self, n: cst.ClassDef) -> ast.stmt:
         bases, keywords = self.call_args(n.bases + n.keywords)
         kw: dict[str, Any] = {"type_params": []} if _HAS_TYPE_PARAMS else {}
-        return ast.ClassDef(name=n.name.value, bases=bases, keywords=keywords, body=self.block(n.body), decorator_list=self.decorators(n), **kw)
+        return ast.ClassDef(name=_ident(n.name.value), bases=bases, keywords=keywords, body=self.block(n.body), decorator_list=self.decorators(n), **kw)
 
     def c_Match(self, n) -> ast.stmt:
         return ast.Match(subject=self.expr(n.subject), cases=[self.match_case(c) for c in n.cases])
@@ -435,7 +436,7 @@ class _Converter:
     def arg(self, p: cst.Param) -> ast.arg:
         ann = self.expr(p.annotation.annotation) if p.annotation is not None else None
         last = self.outer(p.annotation.annotation)[1] if p.annotation is not None else p.name
-        return self.place(ast.arg(arg=p.name.value, annotation=ann, type_comment=None), p.name, last)
+        return self.place(ast.arg(arg=_ident(p.name.value), annotation=ann, type_comment=None), p.name, last)
 
     def arguments(self, ps: cst.Parameters) -> ast.arguments:
         positional = list(ps.posonly_params) + list(ps.params)
@@ -457,7 +458,7 @@ class _Converter:
         kws: list[ast.keyword] = []
         for a in args:
             if a.keyword is not None:
-                kws.append(self.place(ast.keyword(arg=a.keyword.value, value=self.expr(a.value)), a.keyword, self.outer(a.value)[1]))
+                kws.append(self.place(ast.keyword(arg=_ident(a.keyword.value), value=self.expr(a.value)), a.keyword, self.outer(a.value)[1]))
             elif a.star == "**":
                 kws.append(self.place(ast.keyword(arg=None, value=self.expr(a.value)), a, self.outer(a.value)[1]))
             elif a.star == "*":
@@ -479,7 +480,7 @@ class _Converter:
     def e_Name(self, n: cst.Name, ctx) -> ast.expr:
         if n.value in _KEYWORD_CONSTANTS:
             return ast.Constant(value=_KEYWORD_CONSTANTS[n.value], kind=None)
-        return ast.Name(id=n.value, ctx=ctx)
+        return ast.Name(id=_ident(n.value), ctx=ctx)
 
     def e_Integer(self, n, ctx) -> ast.expr:
         return ast.Constant(value=ast.literal_eval(n.value), kind=None)
@@ -581,7 +582,7 @@ class _Converter:
         return values
 
     def e_Attribute(self, n: cst.Attribute, ctx) -> ast.expr:
-        return ast.Attribute(value=self.expr(n.value), attr=n.attr.value, ctx=ctx)
+        return ast.Attribute(value=self.expr(n.value), attr=_ident(n.attr.value), ctx=ctx)
 
     def e_Subscript(self, n: cst.Subscript, ctx) -> ast.expr:
         elems = n.slice
@@ -753,7 +754,7 @@ class _Converter:
         out = []
         for e in elems:
             if isinstance(e, cst.MatchStar):
-                out.append(self.place(ast.MatchStar(name=e.name.value if e.name is not None else None), e))
+                out.append(self.place(ast.MatchStar(name=_ident(e.name.value) if e.name is not None else None), e))
             else:
                 out.append(self.pattern(e.value))
         return out
@@ -780,18 +781,18 @@ class _Converter:
     def p_MatchMapping(self, p) -> ast.pattern:
         out = ast.MatchMapping(
             keys=[self.expr(e.key) for e in p.elements], patterns=[self.pattern(e.pattern) for e in p.elements],
-            rest=p.rest.value if p.rest is not None else None,
+            rest=_ident(p.rest.value) if p.rest is not None else None,
         )
         return self.place(out, p.lbrace, p.rbrace)
 
     def p_MatchClass(self, p) -> ast.pattern:
         return ast.MatchClass(
             cls=self.expr(p.cls), patterns=[self.pattern(e.value) for e in p.patterns],
-            kwd_attrs=[k.key.value for k in p.kwds], kwd_patterns=[self.pattern(k.pattern) for k in p.kwds],
+            kwd_attrs=[_ident(k.key.value) for k in p.kwds], kwd_patterns=[self.pattern(k.pattern) for k in p.kwds],
         )
 
     def p_MatchAs(self, p) -> ast.pattern:
-        return ast.MatchAs(pattern=self.pattern(p.pattern) if p.pattern is not None else None, name=p.name.value if p.name is not None else None)
+        return ast.MatchAs(pattern=self.pattern(p.pattern) if p.pattern is not None else None, name=_ident(p.name.value) if p.name is not None else None)
 
     def p_MatchOr(self, p) -> ast.pattern:
         return ast.MatchOr(patterns=[self.pattern(e.pattern) for e in p.patterns])
@@ -860,6 +861,11 @@ else:  # pragma: no cover
 
 
 _NEWLINE = re.compile(r"\r\n?|\n")
+
+
+def _ident(name: str) -> str:
+    # The interpreter's parser NFKC-normalizes identifiers ('globalª' is 'globala').
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
 
 
 def _tuple(t) -> tuple:
