@@ -132,9 +132,10 @@ def score(paths: list[Path]) -> None:
 
 
 def diff(old: str, new: str) -> None:
-    a = {(s, c): m for s, c, m in read_findings(old)}
-    b = {(s, c): m for s, c, m in read_findings(new)}
-    ca, cb = collections.Counter(c for _, c in a), collections.Counter(c for _, c in b)
+    ra, rb = read_findings(old), read_findings(new)
+    a = {(s, c): m for s, c, m in ra}
+    b = {(s, c): m for s, c, m in rb}
+    ca, cb = collections.Counter(c for _, c, _ in ra), collections.Counter(c for _, c, _ in rb)
     print("| rule | " + old + " | " + new + " |\n|---|---:|---:|")
     for code in sorted(set(ca) | set(cb)):
         print(f"| {code} | {ca[code]} | {cb[code]} |")
@@ -145,6 +146,12 @@ def diff(old: str, new: str) -> None:
             print(f"  {k[0]}\t{k[1]}\t{src[k]}")
     changed = sorted(k for k in set(a) & set(b) if a[k] != b[k])
     print(f"\nmessage changed: {len(changed)}")
+    gone = collections.Counter((s, c) for s, c, _ in ra) - collections.Counter((s, c) for s, c, _ in rb)
+    dups = {k: n for k, n in gone.items() if k in b}
+    if dups:
+        print(f"\nfewer findings at the same site: {sum(dups.values())}")
+        for k, n in sorted(dups.items()):
+            print(f"  {k[0]}\t{k[1]}\t-{n}")
 
 
 def main() -> None:

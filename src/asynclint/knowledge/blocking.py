@@ -230,3 +230,19 @@ def blocking_for(name: str | None) -> Blocking | None:
     if name is None:
         return None
     return BLOCKING.get(name)
+
+
+_BY_METHOD: dict[str, tuple[Blocking, ...]] | None = None
+
+
+def nonblocking_by_method(method: str) -> tuple[Blocking, ...]:
+    """The table's entries for methods named ``method`` that some argument makes
+    non-blocking (``shutdown`` -> the executors' ``shutdown(wait=False)``)."""
+    global _BY_METHOD
+    if _BY_METHOD is None:
+        by: dict[str, list[Blocking]] = {}
+        for name, entry in BLOCKING.items():
+            if entry.nonblocking:
+                by.setdefault(name.rsplit(".", 1)[-1], []).append(entry)
+        _BY_METHOD = {m: tuple(es) for m, es in by.items()}
+    return _BY_METHOD.get(method, ())

@@ -8,6 +8,7 @@ from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
 from asynclint.rules._blocking import display_name
 from asynclint.rules.asl109_blocking_call_configured import BlockingCallConfigured
+from asynclint.semantics.guards import argument_classes
 from asynclint.semantics.refs import is_outside_project, value_ref
 
 
@@ -28,6 +29,14 @@ class TransitiveBlockingCall(Rule):
     `load() -> read_config() -> open()`. Calls made inside an argument handed to a thread
     (`asyncio.to_thread`, `run_in_executor`) are not part of a chain, and a helper only
     passed to `asyncio.to_thread(helper)` is not called on the loop at all.
+
+    A blocking call that the first helper makes only under an `isinstance` test on one of
+    its parameters (`if isinstance(fp, io.IOBase): ... else: open(fp)`) is left out when the
+    call site's argument is known to take the other branch (`Helper(io.BytesIO(data))`, a
+    string literal, a `Path(...)`); with an argument of unknown type the chain is kept.
+    Arguments that make a library call non-blocking count through `self.` and `super()` as
+    well (`super().shutdown(wait=False)` in an executor subclass), and `put()` on a queue
+    made without `maxsize` never waits (see ASL107).
 
     ## Why is this bad?
     Wrapping a blocking call in a helper does not make it any less blocking: every task on the
@@ -89,6 +98,37 @@ class TransitiveBlockingCall(Rule):
             title="calls listed in `blocking-calls`",
             config={"blocking-calls": {"mycorp.db.query": "`await mycorp.db.aquery(...)`"}},
         ),
+        Example(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            class Pool(ThreadPoolExecutor):
+                def close(self):
+                    super().shutdown()  # waits for the running jobs
+
+            pool = Pool()
+
+            async def stop():
+                pool.close()  # expect: ASL110
+            """,
+            title="through `super()`",
+        ),
+        Example(
+            """
+            import io
+
+            class Attachment:
+                def __init__(self, fp):
+                    if isinstance(fp, io.IOBase):
+                        self.fp = fp
+                    else:
+                        self.fp = open(fp, "rb")
+
+            async def send(channel):
+                await channel.send(Attachment("report.pdf"))  # expect: ASL110
+            """,
+            title="a path given to a helper that opens paths",
+        ),
     )
     good = (
         Example(
@@ -116,6 +156,47 @@ class TransitiveBlockingCall(Rule):
                 pause()
             """
         ),
+        Example(
+            """
+            import queue
+            from concurrent.futures import ThreadPoolExecutor
+
+            class Pool(ThreadPoolExecutor):
+                def close(self):
+                    super().shutdown(wait=False)
+
+            class Log:
+                def __init__(self):
+                    self.lines = queue.Queue()
+
+                def add(self, line):
+                    self.lines.put(line)  # unbounded: never waits
+
+            pool = Pool()
+            log = Log()
+
+            async def stop():
+                pool.close()
+                log.add("stopped")
+            """,
+            title="non-blocking arguments through `super()`; an unbounded queue's put()",
+        ),
+        Example(
+            """
+            import io
+
+            class Attachment:
+                def __init__(self, fp):
+                    if isinstance(fp, io.IOBase):
+                        self.fp = fp
+                    else:
+                        self.fp = open(fp, "rb")
+
+            async def send(channel, data: bytes):
+                await channel.send(Attachment(io.BytesIO(data)))  # a file object: the open() branch never runs
+            """,
+            title="an `isinstance` branch the arguments never take",
+        ),
     )
 
     def __init__(self, options=None):
@@ -133,10 +214,10 @@ class TransitiveBlockingCall(Rule):
         ref = value_ref(sem, node.func)
         if ref is None or is_outside_project(ref, LIBRARIES) or blocking_for(ref) is not None:
             return
-        ctx.defer(node, {"ref": ref})
+        ctx.defer(node, {"ref": ref, "arguments": argument_classes(sem, node)})
 
     def settle(self, deferred: Deferred, index) -> list[SettledFinding]:
-        found = index.blocking_chain(deferred.data["ref"], self.configured if self.patterns else None)
+        found = index.blocking_chain(deferred.data["ref"], self.configured if self.patterns else None, deferred.data.get("arguments"))
         if found is None:
             return []
         target, chain = found
