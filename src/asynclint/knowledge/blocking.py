@@ -20,7 +20,8 @@ def _methods(owners: tuple[str, ...], methods: tuple[str, ...], code: str, inste
 
 
 SLEEP = {
-    "time.sleep": Blocking("ASL101", "await asyncio.sleep(...)"),
+    # ``time.sleep(0)`` only yields the GIL: it does not hold the loop up.
+    "time.sleep": Blocking("ASL101", "await asyncio.sleep(...)", (("secs", 0, 0),)),
 }
 
 _HTTP_AIO = "aiohttp or `httpx.AsyncClient`"
