@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from asynclint.knowledge.blocking import BLOCKING, Blocking
+from asynclint.knowledge.blocking import BLOCKING, FILE_TYPES, Blocking
 from asynclint.rule import Rule, RuleContext
 from asynclint.semantics.flow import contains_await_point
 
@@ -138,7 +138,31 @@ def _decide(call: ast.Call, sem) -> tuple[str, Blocking] | None:
     entry = BLOCKING.get(name) if name is not None else None
     if entry is None or returns_at_once(call, entry) or cannot_block(sem, call, name):
         return None
+    if entry.code == "ASL104" and _io_of_a_reported_open(sem, call, name):
+        return None
     return name, entry
+
+
+def _io_of_a_reported_open(sem, call: ast.Call, name: str) -> bool:
+    """``f.read()`` on a file that an ``open()`` in async context made (``with open(p) as f``,
+    ``f = open(p)``): opening and reading it are one pitfall, reported once, on the
+    ``open()``."""
+    if name.rsplit(".", 1)[0] not in FILE_TYPES or type(call.func) is not ast.Attribute:
+        return False
+    receiver = call.func.value
+    if type(receiver) is not ast.Name:
+        return False
+    binds = sem.lookup(receiver.id, sem.scope_of(receiver))
+    if not binds:
+        return False
+    for b in binds:
+        opener = b.value
+        if type(opener) is not ast.Call or b.kind not in ("with", "assign"):
+            return False
+        found = _decide(opener, sem) if getattr(opener, "_asl_blocking", _UNSEEN) is _UNSEEN else opener._asl_blocking
+        if found is None or found[1].code != "ASL104":
+            return False
+    return True
 
 
 class BlockingCallRule(Rule):

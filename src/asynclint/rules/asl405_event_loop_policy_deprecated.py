@@ -29,7 +29,9 @@ class EventLoopPolicyDeprecated(Rule):
     names the replacement that exists on the target. Code that a `sys.version_info` test keeps
     off Python 3.14 and later (`if sys.version_info < (3, 14):`, the `else` of
     `if sys.version_info >= (3, 12):`, or after `if sys.version_info >= (3, 12): return ...`)
-    is not reported.
+    is not reported. A policy class handed to a policy call
+    (`set_event_loop_policy(WindowsSelectorEventLoopPolicy())`) is one pitfall with the call:
+    one finding, on the call.
 
     ## Why is this bad?
     The policy system is deprecated since Python 3.14 (a `DeprecationWarning` on use) and is
@@ -111,9 +113,20 @@ class EventLoopPolicyDeprecated(Rule):
             return
         if ctx.sem.runs_only_before(node, POLICY.deprecated):
             return
+        if _argument_of_policy_call(ctx.sem, node):
+            return  # ``set_event_loop_policy(WindowsSelectorEventLoopPolicy())``: one finding, on the call
         ctx.report(node, message_for(api, ctx.target_version))
 
     visit_Name = visit_Attribute
+
+
+def _argument_of_policy_call(sem, node: ast.AST) -> bool:
+    child, p = node, sem.parent(node)
+    while p is not None and not isinstance(p, ast.stmt):
+        if type(p) is ast.Call and child is not p.func and api_read(sem, p.func) in POLICY_APIS:
+            return True
+        child, p = p, sem.parent(p)
+    return False
 
 
 def message_for(api: str, target: tuple[int, int]) -> str:
