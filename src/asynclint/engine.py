@@ -577,7 +577,10 @@ def settle_results(results: list[FileResult], linter: Linter, index: Any, reads:
                     if linter.config.noqa and r.suppressions.suppresses(d.line, d.code):
                         continue
                     r.findings.append(
-                        F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, s.message, s.fix if s.fix is not None else d.fix)
+                        F(
+                            d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, s.message,
+                            s.fix if s.fix is not None else d.fix, related=s.related, root=s.root,
+                        )
                     )
         finally:
             if reads is not None:

@@ -150,6 +150,8 @@ class Deferred(NamedTuple):
 class SettledFinding:
     message: str
     fix: Fix | None = None
+    root: str = ""  # see Finding.root
+    related: tuple = ()  # Related locations (the root cause's definition)
 
 
 class RuleContext:

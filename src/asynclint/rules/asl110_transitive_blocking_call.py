@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 
+from asynclint.finding import Related
 from asynclint.knowledge.blocking import blocking_for
 from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
@@ -221,9 +222,13 @@ class TransitiveBlockingCall(Rule):
         if found is None:
             return []
         target, chain = found
+        path, _, line = target.where.rpartition(":")
         return [
             SettledFinding(
                 f"`{target.label}()` defined at {target.where} blocks the event loop: {' -> '.join(chain)}. "
-                f"Make it async, or call it with `await asyncio.to_thread(...)`"
+                f"Make it async, or call it with `await asyncio.to_thread(...)`",
+                # Every call site of one blocking helper shares it: shown once, grouped.
+                root=f"`{target.label}()` ({target.where})",
+                related=(Related(path, int(line), 1, f"`{target.label}()` blocks: {' -> '.join(chain)}"),) if line.isdigit() else (),
             )
         ]
