@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence
 
 from asynclint import __version__
 from asynclint.atomic import replace_atomically
-from asynclint.config import Config, cache_dir_default
+from asynclint.config import Config, cache_dir_default, warn_once
 
 FORMAT = 1
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -465,19 +465,6 @@ class _Lock:
         if self.fd is not None:
             os.close(self.fd)  # closing releases the flock
             self.fd = None
-
-
-_warned: set[str] = set()
-
-
-def warn_once(message: str) -> None:
-    if message in _warned:
-        return
-    _warned.add(message)
-    try:
-        sys.stderr.write(f"asynclint: warning: {message}\n")
-    except Exception:  # noqa: BLE001
-        pass
 
 
 # ---------------------------------------------------------------------- pass 1 with stamps

@@ -12,6 +12,7 @@ from asynclint import __version__
 from asynclint.config import FORMATS, ConfigError, load_config
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 class DefaultGroup(click.Group):
@@ -37,7 +38,7 @@ def main() -> None:
     asynclint rule ASL101           explain one rule, with examples
 
     Exit status: 0 no findings, 1 findings, 2 usage/config error or a file that could not be
-    analysed.
+    analysed, 130 interrupted (Ctrl-C).
     """
 
 
@@ -53,7 +54,9 @@ def _selector_option(name: str, help_text: str):
 
 
 @main.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, path_type=str))
+# readable=False: an unreadable file is reported on one line by the run, which goes on with
+# the others, instead of click stopping everything with a usage error.
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False, path_type=str))
 @click.option("--config", "config_file", metavar="FILE", help="Read settings from FILE (pyproject.toml or asynclint.toml) instead of the nearest one.")
 @_selector_option("--select", "Only these rules: codes, prefixes (ASL1) or names, comma separated. Replaces the default selection.")
 @_selector_option("--extend-select", "Add rules to the selection (turns on opt-in rules it names, e.g. ASL9).")
@@ -70,7 +73,7 @@ def _selector_option(name: str, help_text: str):
 @click.option("--output-file", "-o", metavar="FILE", help="Write the report to FILE.")
 @click.option("--statistics", is_flag=True, default=None, help="Show counts per rule instead of each finding.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only.")
-@click.option("--jobs", "-j", type=int, metavar="N", help="Worker processes (default: one per core).")
+@click.option("--jobs", "-j", type=int, metavar="N", help="Worker processes (default: one per core; at most two per core).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
 @click.option("--cache-dir", metavar="DIR", help="Cache directory (default: .asynclint_cache at the project root).")
 @click.option("--no-noqa", is_flag=True, help="Ignore all # noqa comments (for audits).")
@@ -81,7 +84,13 @@ def _selector_option(name: str, help_text: str):
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from '-' (stdin), for messages and per-file settings.")
 def check(paths, config_file, output_format, **opts) -> None:
     """Lint PATHS (files or directories, recursively; '-' for stdin)."""
-    sys.exit(run_check(list(paths), config_file, output_format, opts))
+    try:
+        status = run_check(list(paths), config_file, output_format, opts)
+    except KeyboardInterrupt:
+        # Not click's "Aborted!" with exit 1, which a script would take for "findings".
+        error("interrupted")
+        status = EXIT_INTERRUPTED
+    sys.exit(status)
 
 
 def cli_overrides(opts: dict, output_format: str | None) -> dict:
@@ -179,7 +188,7 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
         click.echo(str(e), err=True)
     if config.output_file:
         try:
-            Path(config.output_file).write_text(text, encoding="utf-8")
+            Path(config.output_file).write_text(text, encoding="utf-8", errors="surrogateescape")  # file names as their bytes, as on stdout
         except OSError as e:
             error(f"{config.output_file}: cannot write: {e.strerror or e}")
             return EXIT_ERROR

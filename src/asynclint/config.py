@@ -72,7 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("output-file", "str", None, "Write the report to this file instead of standard output.", 'output-file = "asynclint.sarif"'),
     Setting("statistics", "bool", False, "Print a count of findings per rule instead of each finding.", "statistics = true"),
     Setting("quiet", "bool", False, "Print findings only: no summary line, no progress.", "quiet = true"),
-    Setting("jobs", "int", 0, "Worker processes for the per-file pass; 0 means one per core.", "jobs = 2"),
+    Setting("jobs", "int", 0, "Worker processes for the per-file pass; 0 means one per core. More than two per core are not started.", "jobs = 2"),
     Setting("cache", "bool", True, "Reuse results for files whose content did not change.", "cache = false"),
     Setting("cache-dir", "str", None, "Where the cache lives. Default: `.asynclint_cache` at the project root, or `$ASYNCLINT_CACHE_DIR`.", 'cache-dir = "/tmp/asynclint"'),
     Setting("noqa", "bool", True, "Honour `# noqa` comments; `--no-noqa` turns them off for an audit.", "noqa = false"),
@@ -192,14 +192,42 @@ def load_toml(path: Path) -> dict[str, Any]:
 
 
 def table_of(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    tool = data.get("tool")
     if path.name == "pyproject.toml":
-        tool = data.get("tool", {})
         table = tool.get("asynclint", {}) if isinstance(tool, dict) else {}
+    elif tool is None:
+        table = data
+    elif isinstance(tool, dict):
+        table = tool.get("asynclint", data)
     else:
-        table = data.get("tool", {}).get("asynclint", data) if "tool" in data else data
+        # In asynclint.toml ``tool`` can only be the ``[tool.asynclint]`` table's parent.
+        raise ConfigError(f"{path}: tool: expected a table ([tool.asynclint]), got {type(tool).__name__} {tool!r}")
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.asynclint] must be a table")
     return table
+
+
+def requires_python(data: dict[str, Any]) -> str | None:
+    """``[project] requires-python`` when the file has a usable one (other tools own the rest
+    of pyproject.toml: a shape we do not expect there is not our error)."""
+    project = data.get("project")
+    value = project.get("requires-python") if isinstance(project, dict) else None
+    return value if isinstance(value, str) else None
+
+
+_warned: set[str] = set()
+
+
+def warn_once(message: str) -> None:
+    """One ``asynclint: warning:`` line on stderr per message and process."""
+    if message in _warned:
+        return
+    _warned.add(message)
+    try:
+        sys.stderr.write(f"asynclint: warning: {message}\n")
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 - a warning must never stop a run
+        pass
 
 
 def load_config(config_path: str | None = None, cwd: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
@@ -218,7 +246,7 @@ def load_config(config_path: str | None = None, cwd: Path | None = None, overrid
         data = load_toml(file)
         values = table_of(file, data)
         if file.name == "pyproject.toml":
-            requires = data.get("project", {}).get("requires-python")
+            requires = requires_python(data)
         base_dir = file.resolve().parent
         source = str(file)
     else:
@@ -229,8 +257,15 @@ def load_config(config_path: str | None = None, cwd: Path | None = None, overrid
             base_dir = file.parent
             source = str(file)
         if pyproject is not None:
-            pdata = load_toml(pyproject) if pyproject != file else data
-            requires = pdata.get("project", {}).get("requires-python")
+            if pyproject == file:
+                requires = requires_python(data)
+            else:
+                # Not our configuration: only its requires-python is read, and a broken file
+                # of another tool must not stop (or crash, under flake8) our linting.
+                try:
+                    requires = requires_python(load_toml(pyproject))
+                except ConfigError as e:
+                    warn_once(f"{e}; its requires-python is not used")
     values = validate(values, source)
     if overrides:
         values.update(validate(overrides, "command line"))

@@ -9,6 +9,7 @@ the project index. Suppressions are applied last, outside every rule.
 from __future__ import annotations
 
 import ast
+import errno
 import fnmatch
 import gc
 import os
@@ -164,7 +165,8 @@ class Linter:
         except FileNotFoundError:
             return FileResult(display, errors=[FileError(display, "cannot analyse: no such file")])
         except OSError as e:
-            return FileResult(display, errors=[FileError(display, f"cannot analyse: {e.strerror or e}")])
+            reason = "symbolic link loop" if e.errno == errno.ELOOP else (e.strerror or str(e)).lower()
+            return FileResult(display, errors=[FileError(display, f"cannot analyse: {reason}")])
         return self.lint_bytes(data, path, display)
 
     def lint_bytes(self, data: bytes | str, path: str, display_path: str | None = None) -> FileResult:
@@ -308,8 +310,22 @@ class RunResult:
         return len(self.files)
 
 
+# Worker processes are CPU-bound: more than a few per core only costs memory and start-up
+# (``-j 100000`` used to start a thousand of them).
+JOBS_PER_CORE = 2
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the whole machine)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def effective_jobs(config: Config, n_files: int) -> int:
-    jobs = config.jobs or (os.cpu_count() or 1)
+    cores = usable_cores()
+    jobs = min(config.jobs or cores, JOBS_PER_CORE * cores)
     # Starting workers costs more than linting a handful of files.
     if n_files < 40:
         return 1
@@ -387,29 +403,35 @@ def _pass1(cache: Any, items: Sequence[tuple[str, str]], config: Config, project
         # Biggest files first, so no worker is left alone with a huge file at the end.
         order = sorted(todo, key=lambda i: -_size(items[i][0]))
         chunk = max(1, min(32, len(order) // (jobs * 16) or 1))
-        from concurrent.futures import ProcessPoolExecutor  # here: a warm run starts no pool
+        from asynclint.workers import map_in_pool
 
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config, str(project_root) if project_root else None))
-        fresh = pool.map(_work_stamped, [items[i] for i in order], chunksize=chunk)
+        pool, fresh = map_in_pool(jobs, _init_worker, (config, str(project_root) if project_root else None), _work_stamped, [items[i] for i in order], chunk)
     else:
         order, fresh = [], iter(())
     # Results arriving from the pool are plain data, never cyclic: the collector's full passes
     # over the growing pile of them were a tenth of a big project's pass 2. (In process, the
     # linting itself makes cyclic garbage, so the collector stays on.)
     paused = jobs > 1 and gc.isenabled()
-    if paused:
-        gc.disable()
+    finished = False
     try:
+        if paused:
+            gc.disable()
         for n, (i, (blob, stamp, content_digest)) in enumerate(zip(order, fresh), 1):
             results[i] = pickle.loads(blob)
             cache.put(items[i][0], items[i][1], blob, stamp, content_digest)
             if progress is not None:
                 progress(n, len(order))
+        finished = True
     finally:
         if paused:
             gc.enable()
         if todo and jobs > 1:
-            pool.shutdown()
+            if finished:
+                pool.shutdown()
+            else:  # Ctrl-C or an error: the workers' remaining work is not wanted
+                from asynclint.workers import stop_pool
+
+                stop_pool(pool)
     return results, linter
 
 

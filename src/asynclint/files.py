@@ -51,7 +51,9 @@ def find_project_root(paths: list[str]) -> Path | None:
     for p in paths:
         if p == "-":
             continue
-        start = Path(p).resolve()
+        # os.path.realpath, not Path.resolve: the latter raises on a symlink loop (3.11, 3.12),
+        # which is the linter's to report on one line like any other unreadable path.
+        start = Path(os.path.realpath(p))
         if not os.path.isdir(start):
             start = start.parent
         for d in [start, *start.parents]:

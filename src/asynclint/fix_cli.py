@@ -73,7 +73,7 @@ def fix_and_report(results, items, errors: list[FileError], config, project_root
         )
     if config.output_file:
         try:
-            Path(config.output_file).write_text(text, encoding="utf-8")
+            Path(config.output_file).write_text(text, encoding="utf-8", errors="surrogateescape")  # file names as their bytes, as on stdout
         except OSError as e:
             error(f"{config.output_file}: cannot write: {e.strerror or e}")
             return EXIT_ERROR

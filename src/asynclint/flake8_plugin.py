@@ -52,6 +52,10 @@ def _linter(cfg: Config, root: str | None, codes: frozenset[str]) -> Linter:
     return Linter(cfg, Path(root) if root else None, codes)
 
 
+# Reported at line 1 of each file when asynclint's own configuration cannot be read.
+CONFIG_ERROR_CODE = "ASL000"
+
+
 class AsyncLintChecker:
     name = "asynclint"
     version = __version__
@@ -82,8 +86,14 @@ class AsyncLintChecker:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         on_disk = self.filename not in ("-", "stdin")
-        where = str(Path(self.filename).resolve().parent) if on_disk and not self.config_path else "."
-        cfg = _config(self.config_path, where)
+        where = str(Path(os.path.realpath(self.filename)).parent) if on_disk and not self.config_path else "."
+        try:
+            cfg = _config(self.config_path, where)
+        except ConfigError as e:
+            # Our own [tool.asynclint] is broken: one finding on the file says so; raising would
+            # take every other plugin's findings (and the editor's linting) down with us.
+            yield 1, 0, f"{CONFIG_ERROR_CODE} asynclint configuration error: {e}", type(self)
+            return
         root = find_project_root([self.filename]) if on_disk else None
         linter = _linter(cfg, str(root) if root else None, self.codes)
         # flake8's lines, not the disk: stdin and editor buffers differ from the file.

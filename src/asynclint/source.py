@@ -46,8 +46,10 @@ def parse(text: str, filename: str) -> ast.Module:
     except SyntaxError as e:
         where = f" (line {e.lineno}" + (f", column {e.offset})" if e.offset else ")") if e.lineno else ""
         raise CannotAnalyse(f"syntax error: {e.msg}{where}") from None
-    except (ValueError, MemoryError, RecursionError) as e:
-        raise CannotAnalyse(f"cannot parse: {e}") from None
+    except MemoryError:
+        raise CannotAnalyse("cannot parse: out of memory (MemoryError)") from None
+    except (ValueError, RecursionError) as e:
+        raise CannotAnalyse(f"cannot parse: {e or type(e).__name__}") from None
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
