@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from asynclint.rule import Example, Rule, RuleContext
 from asynclint.semantics.cancellation import CONTINUES, ENDS_TASK, RETURNS, Swallow, swallowed_by_handler, swallowed_by_suppress
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
 
 
 class CancellationSwallowed(Rule):

@@ -137,3 +137,33 @@ def branch_taken(guard, positional: tuple[str | None, ...], keywords: dict[str, 
     if not is_instance and any(c.startswith(("collections.abc.", "typing.", "numbers.", "abc.")) for c in classes):
         return None  # an ABC the argument's class may be registered with
     return is_instance == positive
+
+
+# Argument classes travel in a question's params, after the rule's own (``blocking-calls``
+# patterns), each marked by a leading NUL that no pattern has.
+_MARK = "\x00"
+
+
+def encode_arguments(positional: tuple[str | None, ...], keywords: dict[str, str]) -> tuple[str, ...]:
+    out = [f"{_MARK}{i}={c}" for i, c in enumerate(positional) if c is not None]
+    out += [f"{_MARK}{k}:{c}" for k, c in sorted(keywords.items())]
+    return tuple(out)
+
+
+def split_params(params: tuple[str, ...]) -> tuple[tuple[str, ...], tuple | None]:
+    """(the rule's own params, the argument classes as ``branch_taken`` reads them or None)."""
+    own = tuple(p for p in params if not p.startswith(_MARK))
+    marked = [p[1:] for p in params if p.startswith(_MARK)]
+    if not marked:
+        return own, None
+    positional: dict[int, str] = {}
+    keywords: dict[str, str] = {}
+    for item in marked:
+        if ":" in item.split("=", 1)[0]:
+            k, c = item.split(":", 1)
+            keywords[k] = c
+        else:
+            i, c = item.split("=", 1)
+            positional[int(i)] = c
+    size = max(positional) + 1 if positional else 0
+    return own, (tuple(positional.get(i) for i in range(size)), keywords)
