@@ -12,7 +12,11 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from asynclint.lsp.server import Settings
+import pytest
+
+pytest.importorskip("pygls", reason="pygls missing: pip install -e '.[dev]'")
+
+from asynclint.lsp.server import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = (ROOT / "docs" / "editors.md").read_text()
