@@ -29,9 +29,9 @@ EXPECTED: dict[str, tuple[tuple[int, int], set[tuple[int, str]]]] = {
     "pep696_defaults.py": ((3, 13), {(8, "ASL101"), (9, "ASL401"), (16, "ASL901"), (17, "ASL101")}),
     "pep701_fstrings.py": ((3, 12), {(8, "ASL901"), (11, "ASL101"), (13, "ASL202"), (16, "ASL401")}),
     "pep750_tstrings.py": ((3, 14), {(6, "ASL901"), (7, "ASL101"), (8, "ASL101"), (9, "ASL203")}),
-    "pep758_except.py": ((3, 14), {(9, "ASL301"), (10, "ASL101")}),
+    "pep758_except.py": ((3, 14), {(9, "ASL905"), (10, "ASL101")}),
     "match_statement.py": ((3, 10), {(9, "ASL101"), (11, "ASL203")}),
-    "except_star.py": ((3, 11), {(10, "ASL301"), (11, "ASL101"), (14, "ASL101")}),
+    "except_star.py": ((3, 11), {(10, "ASL905"), (11, "ASL101"), (14, "ASL101")}),
 }
 
 
