@@ -85,6 +85,42 @@ def snippet(f: Finding, source: SourceLines, style: Style = plain, show_fix: boo
     return out
 
 
+# Sites listed on the "... and N more call sites" line before it says "..." instead.
+_SITES_SHOWN = 8
+
+
+def _groups(findings: Sequence[Finding]) -> dict[tuple[str, str], list[Finding]]:
+    """Findings sharing a root cause (``Finding.root``: every call site of one blocking helper,
+    ASL110), shown once, at the first site, with one more line for the others. Each of them is
+    still a finding (counted, suppressible, reported to editors at its own line)."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.root:
+            groups.setdefault((f.code, f.root), []).append(f)
+    return groups
+
+
+def _more_sites(f: Finding, others: Sequence[Finding]) -> str:
+    sites = ", ".join(f"{o.path}:{o.line}" for o in others[:_SITES_SHOWN]) + (", ..." if len(others) > _SITES_SHOWN else "")
+    return f"    ... and {len(others)} more call site{'s' if len(others) != 1 else ''} of {f.root}: {sites}"
+
+
+def grouped_lines(findings: Sequence[Finding], style: Style = plain) -> list[str]:
+    """One line per finding, root-cause groups folded (see ``_groups``)."""
+    groups = _groups(findings)
+    out = []
+    for f in findings:
+        group = groups.get((f.code, f.root)) if f.root else None
+        if group is None or len(group) == 1:
+            out.append(line_of(f, style))
+            continue
+        if group[0] is not f:
+            continue
+        out.append(line_of(f, style))
+        out.append(_more_sites(f, group[1:]))
+    return out
+
+
 def render_concise(findings: Sequence[Finding], *, style: Style = plain, **_: object) -> str:
     return "".join(line_of(f, style) + "\n" for f in findings)
 
@@ -107,8 +143,14 @@ def render_text(
     out: list[str] = []
     # --quiet keeps one line per finding, for scripts that read them.
     source = SourceLines(texts) if snippets and not quiet else None
+    groups = _groups(findings)
     for f in findings:
+        group = groups.get((f.code, f.root)) if f.root else None
+        if group is not None and len(group) > 1 and group[0] is not f:
+            continue
         out.append(line_of(f, style))
+        if group is not None and len(group) > 1:
+            out.append(_more_sites(f, group[1:]))
         if source is not None:
             block = snippet(f, source, style, show_fixes)
             if block:
@@ -158,10 +200,18 @@ def render_statistics_json(findings: Sequence[Finding]) -> str:
 
 
 def render_statistics(findings: Sequence[Finding], style: Style = plain) -> str:
+    roots: dict[str, Counter] = {}
+    for f in findings:
+        if f.root:
+            roots.setdefault(f.code, Counter())[f.root] += 1
     lines = []
     for code, name, n, fx in statistics_rows(findings):
         mark = style("[*]", "fix") if fx else "   "
         lines.append(f"{n:>5}  {style(code, 'code')}  {mark} {name}")
+        by_root = roots.get(code)
+        if by_root and len(by_root) < n:
+            top = ", ".join(f"{r} {k}" for r, k in sorted(by_root.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+            lines.append(f"{'':>5}  {'':<{len(code)}}      from {len(by_root)} root cause{'s' if len(by_root) != 1 else ''}; most call sites: {top}")
     if lines:
         lines.append(f"{len(findings):>5}  total")
     return "".join(x + "\n" for x in lines)
