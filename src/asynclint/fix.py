@@ -23,7 +23,6 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path
 
 from asynclint.atomic import replace_atomically
 from asynclint.finding import Edit, FileError, Finding
@@ -229,9 +228,21 @@ def compiles(text: str, filename: str = "<fixed>") -> str | None:
     return None
 
 
-def invalid_reason(text: str, must_compile: bool = True, filename: str = "<fixed>") -> str | None:
+def ast_parses(text: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def invalid_reason(text: str, must_compile: bool = True, filename: str = "<fixed>", must_parse: bool = True) -> str | None:
     """Why ``text`` is not acceptable output of a fix (None when it is): libcst must parse it,
-    ``ast`` must parse it, and ``compile()`` must accept it when the original compiled."""
+    ``ast`` must parse it when the original did (not a file in syntax newer than this
+    interpreter, read through libcst), and ``compile()`` must accept it when the original
+    compiled."""
     import libcst as cst
 
     try:
@@ -242,6 +253,8 @@ def invalid_reason(text: str, must_compile: bool = True, filename: str = "<fixed
         return f"libcst: {type(e).__name__}: {_one_line(str(e))}"
     if must_compile:
         return compiles(text, filename)
+    if not must_parse:
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -263,11 +276,11 @@ class _AsyncScopes:
     def __init__(self, text: str):
         self.t = _Text(text)
         self.scopes: list[tuple[tuple[int, int], tuple[int, int], bool]] = []
+        from asynclint.source import CannotAnalyse, parse
+
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(text)
-        except (SyntaxError, ValueError):
+            tree = parse(text, "<fixed>")  # through libcst where this interpreter cannot read it
+        except CannotAnalyse:
             return
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
@@ -353,11 +366,11 @@ def apply_round(text: str, chosen: Sequence[Finding]) -> str:
     return add_imports(apply_edits(text, edits), imports)
 
 
-def _blame(text: str, chosen: Sequence[Finding], must_compile: bool) -> str:
+def _blame(text: str, chosen: Sequence[Finding], must_compile: bool, must_parse: bool = True) -> str:
     """Name the fix (or fixes) whose result is invalid, trying each alone."""
     for f in chosen:
         try:
-            reason = invalid_reason(apply_round(text, [f]), must_compile)
+            reason = invalid_reason(apply_round(text, [f]), must_compile, must_parse=must_parse)
         except InvalidFix as e:
             reason = str(e)
         if reason:
@@ -381,6 +394,8 @@ def fix_text(
     original = text
     original_findings, original_errors = list(findings), list(errors)
     must_compile = compiles(text) is None
+    # A file only libcst reads (syntax newer than this interpreter) is checked by libcst alone.
+    must_parse = must_compile or ast_parses(text)
     fixed = 0
     for _ in range(max_rounds):
         chosen, problems = choose(text, findings, unsafe)
@@ -390,11 +405,11 @@ def fix_text(
             return Outcome(text, fixed, list(findings), list(errors))
         try:
             new = apply_round(text, chosen)
-            reason = invalid_reason(new, must_compile)
+            reason = invalid_reason(new, must_compile, must_parse=must_parse)
         except InvalidFix:
             reason = "invalid"
         if reason:
-            message = _blame(text, chosen, must_compile)
+            message = _blame(text, chosen, must_compile, must_parse)
             return Outcome(original, 0, original_findings, original_errors + [f"{message}; file left unchanged; {REPORT_HINT}"])
         fixed += len(chosen)
         text = new
@@ -470,23 +485,14 @@ class FileFix:
         return encode_like(self.original, self.after)
 
 
-def engine_lint(linter, path: str, display: str, project_root: Path | None, other_summaries: Sequence = ()) -> LintFn:
-    """Relint a text of ``path`` with the engine, settling project-wide call sites against the
-    other files' summaries."""
-    from asynclint.engine import settle
-
-    def lint(text: str) -> tuple[list[Finding], list[str]]:
-        result = linter.lint_bytes(text, path, display)
-        if result.deferred:
-            settle([result], linter, project_root, other_summaries)
-        return sorted(result.findings, key=Finding.sort_key), [e.message for e in result.errors]
-
-    return lint
+# relinter(path, display, other summaries) -> a LintFn for that file (Workspace.relinter).
+Relinter = Callable[[str, str, Sequence], LintFn]
 
 
-def fix_results(results, items: dict[str, str], linter, project_root: Path | None, *, unsafe: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> list[FileFix]:
+def fix_results(results, items: dict[str, str], relinter: Relinter, *, unsafe: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> list[FileFix]:
     """Fix every linted file that has applicable fixes; ``results`` (engine FileResults) are
-    updated in place to what is left after fixing. ``items`` maps display path -> real path."""
+    updated in place to what is left after fixing. ``items`` maps display path -> real path;
+    ``relinter`` lints the successive texts of a file with the project around it."""
     from asynclint.source import CannotAnalyse, decode
 
     fixes: list[FileFix] = []
@@ -511,7 +517,7 @@ def fix_results(results, items: dict[str, str], linter, project_root: Path | Non
             r.errors.append(FileError(r.path, f"cannot fix: {e}"))
             continue
         others = [o.summary for o in results if o is not r and o.summary is not None]
-        lint = engine_lint(linter, path or r.path, r.path, project_root, others)
+        lint = relinter(path or r.path, r.path, others)
         before_findings, before_errors = list(r.findings), list(r.errors)
         first = (before_findings, [e.message for e in before_errors])
         outcome = fix_text(text, lint, unsafe=unsafe, first=first)
@@ -539,10 +545,10 @@ class FixRun:
         return sum(f.fixed for f in self.files)
 
 
-def fix_run(results, items: dict[str, str], linter, project_root: Path | None, *, unsafe: bool, write: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> FixRun:
+def fix_run(results, items: dict[str, str], relinter: Relinter, *, unsafe: bool, write: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> FixRun:
     """Fix the files of a lint run (``results`` are updated in place) and, with ``write``,
     save every changed file on disk (stdin is never written: the caller prints it)."""
-    files = fix_results(results, items, linter, project_root, unsafe=unsafe, stdin=stdin, stdin_name=stdin_name)
+    files = fix_results(results, items, relinter, unsafe=unsafe, stdin=stdin, stdin_name=stdin_name)
     errors: list[FileError] = []
     if write:
         kept = []

@@ -53,6 +53,8 @@ class Example:
     # Why ``asynclint run`` cannot see the same lines lose a coroutine or a task as the static
     # rule does (tests/test_flow_crosscheck.py runs the examples of ASL201-ASL203).
     runtime: str = ""
+    # Rules the example runs with besides its own (ASL100's examples need findings to suppress).
+    select: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:
@@ -129,6 +131,12 @@ class Rule:
         the node asked about; None for no finding. ``data`` is what the rule gave ``ask``:
         plain values only (pending questions are pickled), never ast nodes."""
         return None
+
+    def root_cause(self, question: Question, answer: Answer, data: dict[str, Any]) -> tuple[str, tuple]:
+        """The cause several findings share, shown once for all of them (``Finding.root``),
+        and related locations (``Finding.related``, e.g. the blocking helper's definition):
+        ("", ()) when each finding stands alone."""
+        return "", ()
 
     @classmethod
     def doc_url(cls) -> str:
@@ -216,13 +224,16 @@ class RuleContext:
             return
         message = self.rule.conclude(question, answer, data)
         if message is not None:
-            self.report(at, message, fix)
+            root, related = self.rule.root_cause(question, answer, data)
+            self.report(at, message, fix, root=root, related=related)
 
     @property
     def target_version(self) -> tuple[int, int]:
         return self.file.target_version
 
-    def report(self, node: ast.AST, message: str, fix: Fix | None = None, end_node: ast.AST | None = None) -> None:
+    def report(
+        self, node: ast.AST, message: str, fix: Fix | None = None, end_node: ast.AST | None = None, root: str = "", related: tuple = ()
+    ) -> None:
         from asynclint.finding import Finding
 
         sem = self.sem
@@ -238,6 +249,8 @@ class RuleContext:
                 name=self.rule.name,
                 message=message,
                 fix=fix,
+                related=related,
+                root=root,
             )
         )
 
