@@ -89,7 +89,9 @@ class Rule:
     options: ClassVar[tuple[Option, ...]] = ()
     bad: ClassVar[tuple[Example, ...]] = ()
     good: ClassVar[tuple[Example, ...]] = ()
-    # True for rules that ask facts only the whole project can answer (``ctx.ask``).
+    # True for rules whose findings mostly need the whole project (``ctx.ask`` questions only
+    # the project index answers): flake8's pre-pass runs them, the docs say so. Any rule may
+    # ask; pending questions are answered in pass 2 whatever this says.
     project_wide: ClassVar[bool] = False
     # True for the ASL5xx rules: only `asynclint run` and the pytest plugin report them. They
     # have no handlers; they exist so that their codes can be listed, explained, documented,

@@ -31,6 +31,7 @@ from asynclint.facts import (
     COROUTINE_FUNCTION,
     IMPORTED_ELSEWHERE,
     PENDING,
+    RESOLVES_TO,
     TYPE_OF,
     Answer,
     Chain,
@@ -39,7 +40,7 @@ from asynclint.facts import (
 from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.knowledge.types import AWAIT_RETURNS, CLASSES, RETURNS, canonical
 from asynclint.project.summary import ClassSummary, FunctionSummary, ModuleSummary
-from asynclint.semantics.refs import AWAITED, SUPER, is_outside_project
+from asynclint.semantics.refs import AWAITED, SUPER, UNION, is_outside_project
 
 _MAX_DEPTH = 24
 
@@ -48,9 +49,10 @@ _MAX_DEPTH = 24
 class Value:
     """What a ref denotes.
 
-    kind: module | function | class | instance | external | coroutine | asyncgen | unknown.
+    kind: module | function | class | instance | external | coroutine | asyncgen | tuple | unknown.
     ``external`` values carry a library name (a callable, or a type for instances);
-    ``coroutine``/``asyncgen`` are the results of calling such functions.
+    ``coroutine``/``asyncgen`` are the results of calling such functions; ``tuple`` is the
+    fixed tuple a project function returns (its ``function`` says the elements).
     """
 
     kind: str
@@ -141,8 +143,8 @@ class ProjectIndex:
 
     # ------------------------------------------------------------------ values
     def value(self, ref: str | None, _depth: int = 0) -> Value:
-        if not ref or ref == "?" or _depth > _MAX_DEPTH:
-            return UNKNOWN
+        if not ref or ref == "?" or _depth > _MAX_DEPTH or UNION in ref:
+            return UNKNOWN  # a union is no one value: ``answer()`` asks about each member
         if self._knowledge_only and ref.split(".", 1)[0].rstrip("()") not in _knowable_roots():
             return UNKNOWN
         cached = self._values.get(ref)
@@ -215,6 +217,10 @@ class ProjectIndex:
         kind = owner.kind
         if name == AWAITED:
             return self._awaited(owner, depth)
+        if kind == "tuple":
+            items = owner.function.returns_items
+            i = _item_index(name)
+            return self.value(items[i], depth + 1) if i is not None and i < len(items) else UNKNOWN
         if kind == "module":
             return self._module_member(owner.module, name, depth)
         if kind in ("class", "instance") and name == SUPER:
@@ -237,6 +243,8 @@ class ProjectIndex:
         if v.kind != "coroutine":
             return UNKNOWN
         if v.function is not None:
+            if v.function.returns_items:
+                return Value("tuple", v.name, v.module, function=v.function)
             r = self.value(v.function.returns, depth + 1) if v.function.returns else UNKNOWN
             return r if r.kind in ("instance", "external") else UNKNOWN
         t = AWAIT_RETURNS.get(canonical(v.name))
@@ -314,16 +322,29 @@ class ProjectIndex:
             return Value("instance", v.name, v.module, cls=v.cls)
         if v.kind == "function":
             f = v.function
-            decorators = [d.rstrip("()") for d in f.decorators]
-            for d in decorators:
-                if d in CONTEXT_MANAGER_DECORATORS:
-                    return Value("external", CONTEXT_MANAGER_DECORATORS[d])
-            if not all(d in TRANSPARENT_DECORATORS for d in decorators):
-                return UNKNOWN
+            # The outermost decorator that is not transparent decides what a call gives.
+            for d in f.decorators:
+                name = d.rstrip("()")
+                if name in TRANSPARENT_DECORATORS or name in PROPERTY_DECORATORS:
+                    continue  # a property's value is what its getter returns (``_class_member``)
+                if name in CONTEXT_MANAGER_DECORATORS:
+                    return Value("external", CONTEXT_MANAGER_DECORATORS[name])
+                wrapper = self._wrapper(d, depth)
+                if wrapper is not None and wrapper.is_async and not wrapper.is_generator:
+                    # A project decorator whose wrapper is an ``async def``: calling the
+                    # decorated function runs the wrapper, which makes a coroutine.
+                    return Value("coroutine", v.name, v.module, function=f)
+                return UNKNOWN  # an unknown decorator may return anything: never "sync"
             if f.is_async:
                 return Value("asyncgen" if f.is_generator else "coroutine", v.name, v.module, function=f)
             if f.is_generator:
                 return UNKNOWN
+            if f.returns_def and not f.returns:
+                # ``retry(3)`` of ``def retry(n): def deco(fn): ...; return deco``: ``deco``.
+                inner = v.module.functions.get(f.returns_def)
+                return Value("function", f"{v.module.module}.{inner.name}", v.module, function=inner) if inner else UNKNOWN
+            if f.returns_items:
+                return Value("tuple", v.name, v.module, function=f)
             r = self.value(f.returns, depth + 1) if f.returns else UNKNOWN
             return r if r.kind in ("instance", "external") else UNKNOWN  # returns are refs of instances
         if v.kind == "external":
@@ -341,10 +362,27 @@ class ProjectIndex:
             return Value("external", name + "()")  # only ever matched against the tables
         return UNKNOWN
 
+    def _wrapper(self, decorator: str, depth: int) -> FunctionSummary | None:
+        """The function a project decorator (``deco`` or a factory call ``deco(...)``) puts in
+        place of the functions it decorates, when it returns a function defined inside it."""
+        dv = self.value(decorator, depth + 1)
+        if dv.kind != "function" or dv.function is None:
+            return None
+        inner = dv.function.returns_def
+        return dv.module.functions.get(inner) if inner else None
+
     # ------------------------------------------------------------------ the facts protocol
     def answer(self, question: Question) -> Answer:
         """Pass 2's answer to a question a rule asked (see ``asynclint.facts``): never pending."""
         fact, subject, params = question
+        if UNION in subject:  # yes when every member says yes
+            first = None
+            for member in subject.split(UNION):
+                said = self.answer(Question(fact, member, params))
+                if not said:
+                    return None
+                first = first or said
+            return first
         if fact == COROUTINE_FUNCTION:
             return self.coroutine_function(subject)
         if fact == ASYNC_CONTEXT_MANAGER:
@@ -356,6 +394,9 @@ class ProjectIndex:
             return Chain(*found) if found is not None else None
         if fact == TYPE_OF:
             return self.type_of(subject)
+        if fact == RESOLVES_TO:
+            v = self.value(subject)
+            return v if v.kind == "external" else None
         if fact == IMPORTED_ELSEWHERE:
             return self.imported_elsewhere(subject, params[0])
         raise ValueError(f"unknown fact {fact!r}")
@@ -366,8 +407,11 @@ class ProjectIndex:
         v = self.value(ref)
         if v.kind == "instance":
             return v
-        if v.kind == "external" and not v.name.endswith("()") and ref is not None and ref.endswith(")"):
-            return v
+        if v.kind == "external" and not v.name.endswith("()"):
+            # Library values are named by their type once called (``pathlib.Path()`` is
+            # ``pathlib.Path``); a name reached without a call is a type only by its spelling.
+            if ref.endswith(")") or v.name.rsplit(".", 1)[-1][:1].isupper():
+                return v
         return None
 
     # ------------------------------------------------------------------ questions rules ask
@@ -507,6 +551,13 @@ class ProjectIndex:
         return result
 
 
+def _item_index(name: str) -> int | None:
+    """0 for ``<item0>``."""
+    if name.startswith("<item") and name.endswith(">") and name[5:-1].isdigit():
+        return int(name[5:-1])
+    return None
+
+
 _ROOTS: frozenset[str] | None = None
 
 
@@ -542,9 +593,20 @@ class FileFacts:
         self._knowledge = knowledge
 
     def answer(self, question: Question) -> Answer:
-        fact, subject, _params = question
+        fact, subject, params = question
         if fact == IMPORTED_ELSEWHERE:
             return PENDING
+        if UNION in subject:
+            first, pending = None, False
+            for member in subject.split(UNION):
+                said = self.answer(Question(fact, member, params))
+                if said is PENDING:
+                    pending = True
+                elif not said:
+                    return None
+                else:
+                    first = first or said
+            return PENDING if pending else first
         if fact != BLOCKING_CHAIN:  # chains run through project functions: never in the tables
             known = self._knowledge.answer(question)
             if known:
