@@ -23,7 +23,6 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path
 
 from asynclint.atomic import replace_atomically
 from asynclint.finding import Edit, FileError, Finding
@@ -470,23 +469,14 @@ class FileFix:
         return encode_like(self.original, self.after)
 
 
-def engine_lint(linter, path: str, display: str, project_root: Path | None, other_summaries: Sequence = ()) -> LintFn:
-    """Relint a text of ``path`` with the engine, settling project-wide call sites against the
-    other files' summaries."""
-    from asynclint.engine import settle
-
-    def lint(text: str) -> tuple[list[Finding], list[str]]:
-        result = linter.lint_bytes(text, path, display)
-        if result.deferred:
-            settle([result], linter, project_root, other_summaries)
-        return sorted(result.findings, key=Finding.sort_key), [e.message for e in result.errors]
-
-    return lint
+# relinter(path, display, other summaries) -> a LintFn for that file (Workspace.relinter).
+Relinter = Callable[[str, str, Sequence], LintFn]
 
 
-def fix_results(results, items: dict[str, str], linter, project_root: Path | None, *, unsafe: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> list[FileFix]:
+def fix_results(results, items: dict[str, str], relinter: Relinter, *, unsafe: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> list[FileFix]:
     """Fix every linted file that has applicable fixes; ``results`` (engine FileResults) are
-    updated in place to what is left after fixing. ``items`` maps display path -> real path."""
+    updated in place to what is left after fixing. ``items`` maps display path -> real path;
+    ``relinter`` lints the successive texts of a file with the project around it."""
     from asynclint.source import CannotAnalyse, decode
 
     fixes: list[FileFix] = []
@@ -511,7 +501,7 @@ def fix_results(results, items: dict[str, str], linter, project_root: Path | Non
             r.errors.append(FileError(r.path, f"cannot fix: {e}"))
             continue
         others = [o.summary for o in results if o is not r and o.summary is not None]
-        lint = engine_lint(linter, path or r.path, r.path, project_root, others)
+        lint = relinter(path or r.path, r.path, others)
         before_findings, before_errors = list(r.findings), list(r.errors)
         first = (before_findings, [e.message for e in before_errors])
         outcome = fix_text(text, lint, unsafe=unsafe, first=first)
@@ -539,10 +529,10 @@ class FixRun:
         return sum(f.fixed for f in self.files)
 
 
-def fix_run(results, items: dict[str, str], linter, project_root: Path | None, *, unsafe: bool, write: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> FixRun:
+def fix_run(results, items: dict[str, str], relinter: Relinter, *, unsafe: bool, write: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> FixRun:
     """Fix the files of a lint run (``results`` are updated in place) and, with ``write``,
     save every changed file on disk (stdin is never written: the caller prints it)."""
-    files = fix_results(results, items, linter, project_root, unsafe=unsafe, stdin=stdin, stdin_name=stdin_name)
+    files = fix_results(results, items, relinter, unsafe=unsafe, stdin=stdin, stdin_name=stdin_name)
     errors: list[FileError] = []
     if write:
         kept = []
