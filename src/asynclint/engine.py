@@ -556,11 +556,14 @@ def settle_results(results: list[FileResult], linter: Linter, index: Any, reads:
                     if not answer or any(index.answer(q) for q in d.unless):
                         continue
                     message = rule.conclude(d.question, answer, d.data)
+                    root, related = rule.root_cause(d.question, answer, d.data) if message is not None else ("", ())
                 except Exception as exc:  # noqa: BLE001
                     r.errors.append(FileError(r.path, f"internal error in {d.code}: {type(exc).__name__}: {exc}; {REPORT_HINT}"))
                     continue
                 if message is not None:
-                    r.findings.append(F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, message, d.fix))
+                    r.findings.append(
+                        F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, message, d.fix, related=related, root=root)
+                    )
         finally:
             if reads is not None:
                 reads.append(index.end_reads())

@@ -9,7 +9,7 @@ a coroutine, never an async context manager, never blocking.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from asynclint.knowledge.blocking import blocking_for
@@ -390,7 +390,10 @@ class ProjectIndex:
         if fact == ASYNC_ITERABLE:
             return self.async_iterable(subject)
         if fact == BLOCKING_CHAIN:
-            found = self.blocking_chain(subject, _configured_matcher(params) if params else None)
+            from asynclint.semantics.guards import split_params
+
+            patterns, arguments = split_params(params)
+            found = self.blocking_chain(subject, _configured_matcher(patterns) if patterns else None, arguments)
             return Chain(*found) if found is not None else None
         if fact == TYPE_OF:
             return self.type_of(subject)
@@ -483,16 +486,35 @@ class ProjectIndex:
         return found
 
     # ------------------------------------------------------------------ ASL110
-    def blocking_chain(self, ref: str | None, also_blocking: Callable[[str], bool] | None = None) -> tuple[Value, tuple[str, ...]] | None:
+    def blocking_chain(
+        self, ref: str | None, also_blocking: Callable[[str], bool] | None = None, arguments: tuple | None = None
+    ) -> tuple[Value, tuple[str, ...]] | None:
         """For a call of a project sync function that reaches a blocking call: the function and
         the chain of labels, ``("load()", "read_config()", "open()")``. ``also_blocking`` adds
-        names the configuration lists as blocking (ASL109's ``blocking-calls``)."""
+        names the configuration lists as blocking (ASL109's ``blocking-calls``). ``arguments``
+        (the call's argument classes, ``semantics.guards.argument_classes``) drop the calls of
+        the first function that run only on an ``isinstance`` branch those arguments never take:
+        ``File(io.BytesIO(data))`` does not reach the ``open(fp)`` of the path branch."""
         v = self.value(ref)
         target = self._sync_body(v)
         if target is None:
             return None
-        chain = self._chain(target, set(), also_blocking)
+        if arguments is not None and any(g is not None for _r, _l, g in target.function.calls):
+            chain = self._chain_guarded(target, also_blocking, arguments)
+        else:
+            chain = self._chain(target, set(), also_blocking)
         return (target, chain) if chain else None
+
+    def _chain_guarded(self, fv: Value, also_blocking, arguments: tuple) -> tuple[str, ...] | None:
+        from asynclint.semantics.guards import branch_taken
+
+        positional, keywords = arguments
+        calls = tuple(c for c in fv.function.calls if c[2] is None or branch_taken(c[2], positional, keywords) is not False)
+        if len(calls) == len(fv.function.calls):
+            return self._chain(fv, set(), also_blocking)
+        narrowed = Value(fv.kind, fv.name, fv.module, replace(fv.function, calls=calls), fv.cls)
+        # Not memoised under the function's key: the answer holds for these arguments only.
+        return self._chain_body(narrowed, set(), also_blocking, None)
 
     def _sync_body(self, v: Value) -> Value | None:
         """The project function whose body runs when ``v`` is called synchronously."""
@@ -531,7 +553,7 @@ class ProjectIndex:
     def _chain_body(self, fv: Value, active: set[str], also_blocking, key: tuple) -> tuple[str, ...] | None:
         active.add(fv.name)
         result = None
-        for ref, _line in fv.function.calls:
+        for ref, _line, _guard in fv.function.calls:
             cv = self.value(ref)
             if cv.kind == "external":
                 name = canonical(cv.name)
@@ -546,7 +568,7 @@ class ProjectIndex:
                     result = (fv.label + "()", *rest)
                     break
         active.discard(fv.name)
-        if result is not None or not active:
+        if key is not None and (result is not None or not active):
             self._chains[key] = result
         return result
 
