@@ -228,9 +228,21 @@ def compiles(text: str, filename: str = "<fixed>") -> str | None:
     return None
 
 
-def invalid_reason(text: str, must_compile: bool = True, filename: str = "<fixed>") -> str | None:
+def ast_parses(text: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def invalid_reason(text: str, must_compile: bool = True, filename: str = "<fixed>", must_parse: bool = True) -> str | None:
     """Why ``text`` is not acceptable output of a fix (None when it is): libcst must parse it,
-    ``ast`` must parse it, and ``compile()`` must accept it when the original compiled."""
+    ``ast`` must parse it when the original did (not a file in syntax newer than this
+    interpreter, read through libcst), and ``compile()`` must accept it when the original
+    compiled."""
     import libcst as cst
 
     try:
@@ -241,6 +253,8 @@ def invalid_reason(text: str, must_compile: bool = True, filename: str = "<fixed
         return f"libcst: {type(e).__name__}: {_one_line(str(e))}"
     if must_compile:
         return compiles(text, filename)
+    if not must_parse:
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -262,11 +276,11 @@ class _AsyncScopes:
     def __init__(self, text: str):
         self.t = _Text(text)
         self.scopes: list[tuple[tuple[int, int], tuple[int, int], bool]] = []
+        from asynclint.source import CannotAnalyse, parse
+
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(text)
-        except (SyntaxError, ValueError):
+            tree = parse(text, "<fixed>")  # through libcst where this interpreter cannot read it
+        except CannotAnalyse:
             return
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
@@ -352,11 +366,11 @@ def apply_round(text: str, chosen: Sequence[Finding]) -> str:
     return add_imports(apply_edits(text, edits), imports)
 
 
-def _blame(text: str, chosen: Sequence[Finding], must_compile: bool) -> str:
+def _blame(text: str, chosen: Sequence[Finding], must_compile: bool, must_parse: bool = True) -> str:
     """Name the fix (or fixes) whose result is invalid, trying each alone."""
     for f in chosen:
         try:
-            reason = invalid_reason(apply_round(text, [f]), must_compile)
+            reason = invalid_reason(apply_round(text, [f]), must_compile, must_parse=must_parse)
         except InvalidFix as e:
             reason = str(e)
         if reason:
@@ -380,6 +394,8 @@ def fix_text(
     original = text
     original_findings, original_errors = list(findings), list(errors)
     must_compile = compiles(text) is None
+    # A file only libcst reads (syntax newer than this interpreter) is checked by libcst alone.
+    must_parse = must_compile or ast_parses(text)
     fixed = 0
     for _ in range(max_rounds):
         chosen, problems = choose(text, findings, unsafe)
@@ -389,11 +405,11 @@ def fix_text(
             return Outcome(text, fixed, list(findings), list(errors))
         try:
             new = apply_round(text, chosen)
-            reason = invalid_reason(new, must_compile)
+            reason = invalid_reason(new, must_compile, must_parse=must_parse)
         except InvalidFix:
             reason = "invalid"
         if reason:
-            message = _blame(text, chosen, must_compile)
+            message = _blame(text, chosen, must_compile, must_parse)
             return Outcome(original, 0, original_findings, original_errors + [f"{message}; file left unchanged; {REPORT_HINT}"])
         fixed += len(chosen)
         text = new
