@@ -42,6 +42,7 @@ class FileResult:
     summary: Any = None
     summary_digest: bytes | None = None  # project.summary.fingerprint, kept for pass 2's memo
     ignored_codes: frozenset[str] = frozenset()
+    content_digest: bytes | None = None  # of the bytes linted (cache.digest), so --fix can tell an edit since
 
 
 def matching_ignores(config: Config, path: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
