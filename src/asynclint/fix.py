@@ -339,6 +339,22 @@ def compiles(text: str, filename: str = "<fixed>") -> str | None:
     return None
 
 
+def _parse_and_compile(text: str) -> tuple[ast.Module | None, str | None]:
+    """(tree, None) when ``text`` parses and compiles, else (None, reason). The tree goes on to
+    the next lint, which then does not parse the same text again (a big file's parses are
+    most of --fix)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, "<fixed>")
+            compile(tree, "<fixed>", "exec", dont_inherit=True)
+    except SyntaxError as e:
+        return None, f"SyntaxError: {e.msg} (line {e.lineno})"
+    except (ValueError, MemoryError, RecursionError) as e:
+        return None, f"{type(e).__name__}: {_one_line(str(e))}"
+    return tree, None
+
+
 def invalid_reason(text: str, must_compile: bool = True, filename: str = "<fixed>") -> str | None:
     """Why ``text`` is not acceptable output of a fix (None when it is): ``ast`` must parse it,
     and ``compile()`` must accept it when the original compiled. The reason for code that is
@@ -556,7 +572,9 @@ def fix_text(
             return Outcome(text, fixed, list(findings), list(errors))
         try:
             new = apply_round(text, chosen)
-            reason = compiles(new) and invalid_reason(new, must_compile())
+            tree, reason = _parse_and_compile(new)
+            if reason:
+                tree, reason = None, invalid_reason(new, must_compile())
         except InvalidFix:
             reason = "invalid"
         if reason:
@@ -564,7 +582,8 @@ def fix_text(
             return Outcome(original, 0, original_findings, original_errors + [f"{message}; file left unchanged; {REPORT_HINT}"])
         fixed += len(chosen)
         text = new
-        findings, errors = lint(text)
+        with_tree = getattr(lint, "with_tree", None)
+        findings, errors = with_tree(text, tree) if with_tree is not None and tree is not None else lint(text)
     if fixable(findings, unsafe):
         errors = list(errors) + [f"fixes did not converge after {max_rounds} rounds; {REPORT_HINT}"]
     return Outcome(text, fixed, list(findings), list(errors))
@@ -672,12 +691,24 @@ def engine_lint(linter, path: str, display: str, project_root: Path | None, othe
     other files' summaries."""
     from asynclint.engine import settle
 
-    def lint(text: str) -> tuple[list[Finding], list[str]]:
-        result = linter.lint_bytes(text, path, display)
+    def finish(result) -> tuple[list[Finding], list[str]]:
         if result.deferred:
             settle([result], linter, project_root, other_summaries)
         return sorted(result.findings, key=Finding.sort_key), [e.message for e in result.errors]
 
+    def lint(text: str) -> tuple[list[Finding], list[str]]:
+        return finish(linter.lint_bytes(text, path, display))
+
+    def with_tree(text: str, tree: ast.Module) -> tuple[list[Finding], list[str]]:
+        """``lint`` of a text the fixer has just parsed (and compiled), without parsing it again."""
+        from asynclint.engine import module_name_for
+        from asynclint.rule import FileInfo
+
+        module, is_package = module_name_for(Path(path), project_root)
+        info = FileInfo(path=path, display_path=display, module=module, target_version=linter.config.target_version)
+        return finish(linter.lint_tree(tree, text, info, is_package))
+
+    lint.with_tree = with_tree  # type: ignore[attr-defined]
     return lint
 
 
