@@ -384,7 +384,8 @@ def test_only_the_modules_call_sites_reach_are_summarized(tmp_path):
     linter = Linter(cfg, root)
     result = linter.lint_path(str(root / "main.py"), "main.py")
     index = ProjectIndex([result.summary], recording)
-    assert index.coroutine_function(result.deferred[0].data["ref"]).where == "app/repo.py:3"
+    asked_201 = next(d for d in result.deferred if d.code == "ASL201")
+    assert index.answer(asked_201.question).where == "app/repo.py:3"
     assert "app.unrelated" not in asked and "app.repo" in asked
     assert sorted(index.modules) == ["app.repo", "main"]
 

@@ -5,15 +5,19 @@ so the rule reports without a fix rather than with a risky one."""
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from asynclint.finding import Edit
 
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
 
-def _position(sem, line: int, byte_col: int) -> tuple[int, int]:
+
+def _position(sem: SemanticModel, line: int, byte_col: int) -> tuple[int, int]:
     return line, sem.char_col(line, byte_col) + 1
 
 
-def _text_between(sem, start: tuple[int, int], end: tuple[int, int]) -> str:
+def _text_between(sem: SemanticModel, start: tuple[int, int], end: tuple[int, int]) -> str:
     """Source text between two 1-based (line, character column) positions."""
     (l0, c0), (l1, c1) = start, end
     lines = sem.lines
@@ -22,21 +26,21 @@ def _text_between(sem, start: tuple[int, int], end: tuple[int, int]) -> str:
     return "".join([lines[l0 - 1][c0 - 1 :], *lines[l0 : l1 - 1], lines[l1 - 1][: c1 - 1]])
 
 
-def _start(sem, node: ast.AST) -> tuple[int, int]:
+def _start(sem: SemanticModel, node: ast.AST) -> tuple[int, int]:
     return _position(sem, node.lineno, node.col_offset)
 
 
-def _end(sem, node: ast.AST) -> tuple[int, int]:
+def _end(sem: SemanticModel, node: ast.AST) -> tuple[int, int]:
     return _position(sem, node.end_lineno, node.end_col_offset)
 
 
-def remove_argument(sem, call: ast.Call, arg: ast.AST) -> Edit | None:
+def remove_argument(sem: SemanticModel, call: ast.Call, arg: ast.AST) -> Edit | None:
     """Remove ``arg`` (a positional argument or a keyword) from ``call`` with one comma:
     the one before it, or the one after it when it comes first."""
     return remove_item(sem, [*call.args, *call.keywords], arg)
 
 
-def remove_item(sem, items: list[ast.AST], arg: ast.AST) -> Edit | None:
+def remove_item(sem: SemanticModel, items: list[ast.AST], arg: ast.AST) -> Edit | None:
     """Remove ``arg`` from a comma-separated list of nodes (call arguments, the names of an
     ``import``) together with one comma."""
     items = sorted(items, key=lambda n: (n.lineno, n.col_offset))
@@ -55,7 +59,7 @@ def remove_item(sem, items: list[ast.AST], arg: ast.AST) -> Edit | None:
     return Edit(start[0], start[1], end[0], end[1], "")
 
 
-def replace_statements(sem, first: ast.stmt, last: ast.stmt, text: str) -> Edit | None:
+def replace_statements(sem: SemanticModel, first: ast.stmt, last: ast.stmt, text: str) -> Edit | None:
     """Replace the statements from ``first`` to ``last`` (same block) with ``text``, unless a
     comment sits between them."""
     start, end = _start(sem, first), _end(sem, last)
@@ -64,7 +68,7 @@ def replace_statements(sem, first: ast.stmt, last: ast.stmt, text: str) -> Edit 
     return Edit(start[0], start[1], end[0], end[1], text)
 
 
-def delete_statement(sem, stmt: ast.stmt, body: list[ast.stmt]) -> Edit | None:
+def delete_statement(sem: SemanticModel, stmt: ast.stmt, body: list[ast.stmt]) -> Edit | None:
     """Delete ``stmt`` with its whole line; ``None`` when it shares a line with other code or
     is the only statement of its block (which would leave the block empty)."""
     if len(body) < 2:

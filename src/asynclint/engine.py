@@ -2,8 +2,10 @@
 
 Pass 1, per file (parallel): decode, parse once with ``ast``, build the shared semantics, run
 every selected rule's handlers in one dispatch over the nodes, record deferred call sites and
-the module summary. Pass 2, project-wide (no re-parse): settle the deferred call sites against
-the project index. Suppressions are applied last, outside every rule.
+the module summary; the rules' questions (``ctx.ask``) are answered from knowledge and the file,
+or recorded as pending. Pass 2, project-wide (no re-parse): the project index answers the
+pending questions, and each "yes" becomes a finding through the same ``Rule.conclude`` as in
+pass 1. Suppressions are applied last, outside every rule.
 """
 
 from __future__ import annotations
@@ -185,6 +187,7 @@ class Linter:
         return self.lint_tree(tree, text, info, is_package)
 
     def lint_tree(self, tree: ast.Module, text: str, info: FileInfo, is_package: bool = False) -> FileResult:
+        from asynclint.project.index import FILE_FACTS
         from asynclint.rule import RuleContext
         from asynclint.semantics import SemanticModel
         from asynclint.source import split_lines
@@ -206,7 +209,7 @@ class Linter:
         for rule, handled in self.handler_table:
             if rule.code in ignored:
                 continue
-            ctx = RuleContext(rule, sem, info, findings, deferred)
+            ctx = RuleContext(rule, sem, info, findings, deferred, FILE_FACTS)
             contexts.append((rule, ctx))
             for node_type, method in handled:
                 dispatch.setdefault(node_type, []).append((rule, getattr(rule, method), ctx))
@@ -580,28 +583,29 @@ def settle(results: list[FileResult], linter: Linter, project_root: Path | None,
 
 
 def settle_results(results: list[FileResult], linter: Linter, index: Any, reads: list[frozenset] | None = None) -> None:
-    """Settle each result's deferred call sites against ``index``, in place."""
+    """Answer each result's pending questions with ``index`` (the same protocol as pass 1's
+    answerer) and turn every "yes" into a finding through its rule's ``conclude``, in place."""
     from asynclint.finding import Finding as F
 
+    noqa = linter.config.noqa
     for r in results:
         if reads is not None:
             index.begin_reads()
         try:
             for d in r.deferred:
                 rule = linter.rules_by_code.get(d.code)
-                if rule is None:
+                if rule is None or (noqa and r.suppressions.suppresses(d.line, d.code)):
                     continue
                 try:
-                    settled = rule.settle(d, index)
+                    answer = index.answer(d.question)
+                    if not answer or any(index.answer(q) for q in d.unless):
+                        continue
+                    message = rule.conclude(d.question, answer, d.data)
                 except Exception as exc:  # noqa: BLE001
                     r.errors.append(FileError(r.path, f"internal error in {d.code}: {type(exc).__name__}: {exc}; {REPORT_HINT}"))
                     continue
-                for s in settled:
-                    if linter.config.noqa and r.suppressions.suppresses(d.line, d.code):
-                        continue
-                    r.findings.append(
-                        F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, s.message, s.fix if s.fix is not None else d.fix)
-                    )
+                if message is not None:
+                    r.findings.append(F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, message, d.fix))
         finally:
             if reads is not None:
                 reads.append(index.end_reads())

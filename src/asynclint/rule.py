@@ -3,7 +3,8 @@
 A rule declares ``visit_<AstNodeType>(self, node, ctx)`` methods; the engine walks each file
 once and calls every selected rule's handlers for the nodes of that type. Rules ask the shared
 :class:`~asynclint.semantics.SemanticModel` (``ctx.sem``) about async context, names and
-types; they never track that themselves. Suppression (``# noqa``) is applied by the engine
+types within the file, and the facts service (``ctx.ask``, see :mod:`asynclint.facts`) about
+what a name denotes wherever it is defined; they never track that themselves. Suppression (``# noqa``) is applied by the engine
 after all rules ran, never inside a rule.
 """
 
@@ -13,9 +14,13 @@ import ast
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, NamedTuple
 
+from asynclint.facts import PENDING, Answer, Facts, Question
 from asynclint.finding import Edit, Fix
+
+if TYPE_CHECKING:
+    from asynclint.semantics import SemanticModel
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ class Rule:
     options: ClassVar[tuple[Option, ...]] = ()
     bad: ClassVar[tuple[Example, ...]] = ()
     good: ClassVar[tuple[Example, ...]] = ()
-    # True for rules that can only be decided with the whole project (they defer call sites).
+    # True for rules that ask facts only the whole project can answer (``ctx.ask``).
     project_wide: ClassVar[bool] = False
     # True for the ASL5xx rules: only `asynclint run` and the pytest plugin report them. They
     # have no handlers; they exist so that their codes can be listed, explained, documented,
@@ -118,9 +123,12 @@ class Rule:
     def end(self, ctx: "RuleContext") -> None:  # noqa: B027 - optional hook
         pass
 
-    # Project-wide second pass: decide a call site deferred in pass 1.
-    def settle(self, deferred: "Deferred", index: Any) -> "list[SettledFinding]":
-        return []
+    # The one path from a fact to a finding, in pass 1 and in pass 2 alike.
+    def conclude(self, question: Question, answer: Answer, data: dict[str, Any]) -> str | None:
+        """The message of the finding a "yes" to ``question`` (asked with ``ctx.ask``) makes at
+        the node asked about; None for no finding. ``data`` is what the rule gave ``ask``:
+        plain values only (pending questions are pickled), never ast nodes."""
+        return None
 
     @classmethod
     def doc_url(cls) -> str:
@@ -130,7 +138,7 @@ class Rule:
 
 
 class Deferred(NamedTuple):
-    """A call site whose verdict needs the project index (settled in pass 2, no re-parse).
+    """A pending question: its answer needs the project index (pass 2, no re-parse).
 
     A tuple, not a dataclass: a big project has tens of thousands of them, each built in pass
     1, pickled to the parent process and into the cache, and read back in pass 2.
@@ -142,27 +150,73 @@ class Deferred(NamedTuple):
     column: int
     end_line: int
     end_column: int
+    question: Question
     data: dict[str, Any]
     fix: Fix | None = None
-
-
-@dataclass(frozen=True)
-class SettledFinding:
-    message: str
-    fix: Fix | None = None
+    unless: tuple[Question, ...] = ()
 
 
 class RuleContext:
     """What a rule sees while it runs on one file."""
 
-    __slots__ = ("rule", "sem", "file", "_sink", "_deferred")
+    __slots__ = ("rule", "sem", "file", "facts", "_sink", "_deferred")
 
-    def __init__(self, rule: Rule, sem, file: "FileInfo", sink: list, deferred: list):
+    def __init__(self, rule: Rule, sem: SemanticModel, file: "FileInfo", sink: list, deferred: list, facts: Facts | None = None):
         self.rule = rule
         self.sem = sem
         self.file = file
+        if facts is None:
+            from asynclint.project.index import FILE_FACTS as facts
+        self.facts: Facts = facts
         self._sink = sink
         self._deferred = deferred
+
+    def ask(
+        self,
+        fact: str,
+        subject: str,
+        at: ast.AST,
+        data: dict[str, Any] | None = None,
+        fix: Fix | None = None,
+        params: tuple[str, ...] = (),
+        unless: tuple[Question, ...] = (),
+    ) -> None:
+        """Ask ``fact`` about ``subject`` (a ref); a "yes", now or in pass 2, becomes the
+        finding ``rule.conclude`` describes, at ``at``, unless one of the ``unless``
+        questions is answered "yes"."""
+        question = Question(fact, subject, params)
+        data = data if data is not None else {}
+        facts = self.facts
+        answer = facts.answer(question)
+        pending = answer is PENDING
+        if not answer and not pending:
+            return
+        for veto in unless:
+            said = facts.answer(veto)
+            if said is PENDING:
+                pending = True
+            elif said:
+                return
+        if pending:
+            sem = self.sem
+            self._deferred.append(
+                Deferred(
+                    self.rule.code,
+                    self.file.display_path,
+                    at.lineno,
+                    sem.column(at),
+                    getattr(at, "end_lineno", None) or at.lineno,
+                    sem.end_column(at),
+                    question,
+                    data,
+                    fix,
+                    unless,
+                )
+            )
+            return
+        message = self.rule.conclude(question, answer, data)
+        if message is not None:
+            self.report(at, message, fix)
 
     @property
     def target_version(self) -> tuple[int, int]:
@@ -184,21 +238,6 @@ class RuleContext:
                 name=self.rule.name,
                 message=message,
                 fix=fix,
-            )
-        )
-
-    def defer(self, node: ast.AST, data: dict[str, Any], fix: Fix | None = None) -> None:
-        sem = self.sem
-        self._deferred.append(
-            Deferred(
-                self.rule.code,
-                self.file.display_path,
-                node.lineno,
-                sem.column(node),
-                getattr(node, "end_lineno", None) or node.lineno,
-                sem.end_column(node),
-                data,
-                fix,
             )
         )
 

@@ -24,9 +24,22 @@ from asynclint.knowledge.coroutines import (
     PROPERTY_DECORATORS,
     TRANSPARENT_DECORATORS,
 )
+from asynclint.facts import (
+    ASYNC_CONTEXT_MANAGER,
+    ASYNC_ITERABLE,
+    BLOCKING_CHAIN,
+    COROUTINE_FUNCTION,
+    IMPORTED_ELSEWHERE,
+    PENDING,
+    TYPE_OF,
+    Answer,
+    Chain,
+    Question,
+)
+from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.knowledge.types import AWAIT_RETURNS, CLASSES, RETURNS, canonical
 from asynclint.project.summary import ClassSummary, FunctionSummary, ModuleSummary
-from asynclint.semantics.refs import AWAITED, SUPER
+from asynclint.semantics.refs import AWAITED, SUPER, is_outside_project
 
 _MAX_DEPTH = 24
 
@@ -137,7 +150,7 @@ class ProjectIndex:
             if self._track:
                 self._replay(self._value_reads.get(ref))
             return cached
-        if len(self._values) > 200_000:  # EMPTY lives as long as the process (flake8, editors)
+        if len(self._values) > 200_000:  # KNOWLEDGE lives as long as the process (flake8, editors)
             self._values.clear()
             self._value_reads.clear()
         self._values[ref] = UNKNOWN  # a ref that reaches itself stays unknown
@@ -334,6 +347,35 @@ class ProjectIndex:
                 return Value("external", name)  # an instance of that type
             return Value("external", name + "()")  # only ever matched against the tables
         return UNKNOWN
+
+    # ------------------------------------------------------------------ the facts protocol
+    def answer(self, question: Question) -> Answer:
+        """Pass 2's answer to a question a rule asked (see ``asynclint.facts``): never pending."""
+        fact, subject, params = question
+        if fact == COROUTINE_FUNCTION:
+            return self.coroutine_function(subject)
+        if fact == ASYNC_CONTEXT_MANAGER:
+            return self.async_context_manager(subject)
+        if fact == ASYNC_ITERABLE:
+            return self.async_iterable(subject)
+        if fact == BLOCKING_CHAIN:
+            found = self.blocking_chain(subject, _configured_matcher(params) if params else None)
+            return Chain(*found) if found is not None else None
+        if fact == TYPE_OF:
+            return self.type_of(subject)
+        if fact == IMPORTED_ELSEWHERE:
+            return self.imported_elsewhere(subject, params[0])
+        raise ValueError(f"unknown fact {fact!r}")
+
+    def type_of(self, ref: str | None) -> Value | None:
+        """The class of the value ``ref`` denotes: a project class's instance, or a library
+        type (``external``, named as the knowledge tables name it)."""
+        v = self.value(ref)
+        if v.kind == "instance":
+            return v
+        if v.kind == "external" and not v.name.endswith("()") and ref is not None and ref.endswith(")"):
+            return v
+        return None
 
     # ------------------------------------------------------------------ questions rules ask
     def imported_elsewhere(self, module: str, name: str) -> bool:
@@ -532,5 +574,47 @@ def _knowable_roots() -> frozenset[str]:
     return _ROOTS
 
 
-EMPTY = ProjectIndex(())
+KNOWLEDGE = ProjectIndex(())
 """Resolves refs with knowledge only: what a file can decide without the project."""
+
+
+class FileFacts:
+    """Pass 1's answerer: the knowledge tables and what the file says (its refs already carry
+    its imports and local types). Says ``PENDING`` when only the project can answer: the
+    subject is rooted in the project (or a library without tables), or the fact is about the
+    project (``IMPORTED_ELSEWHERE``)."""
+
+    def __init__(self, knowledge: ProjectIndex = KNOWLEDGE):
+        self._knowledge = knowledge
+
+    def answer(self, question: Question) -> Answer:
+        fact, subject, _params = question
+        if fact == IMPORTED_ELSEWHERE:
+            return PENDING
+        if fact != BLOCKING_CHAIN:  # chains run through project functions: never in the tables
+            known = self._knowledge.answer(question)
+            if known:
+                return known
+        return None if is_outside_project(subject, LIBRARIES) else PENDING
+
+
+FILE_FACTS = FileFacts()
+
+
+def _configured_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a resolved name matches one of the ``blocking-calls`` patterns (as written, or
+    as shown: ``open`` for ``builtins.open``). One matcher per pattern set, so the chains'
+    memo (keyed by it) is shared by every call site of a run."""
+    found = _MATCHERS.get(patterns)
+    if found is None:
+        import fnmatch
+
+        def found(name: str) -> bool:
+            shown = name[len("builtins."):] if name.startswith("builtins.") else name
+            return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(shown, p) for p in patterns)
+
+        _MATCHERS[patterns] = found
+    return found
+
+
+_MATCHERS: dict[tuple[str, ...], Callable[[str], bool]] = {}

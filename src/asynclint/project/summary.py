@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from asynclint.semantics.refs import annotation_ref, generator_functions, is_outside_project, value_ref
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class ModuleSummary:
     star_imports: tuple[str, ...] = ()
 
 
-def summarize(sem, file_info) -> ModuleSummary:
+def summarize(sem: SemanticModel, file_info) -> ModuleSummary:
     prefix = sem.module + "."
     gens = generator_functions(sem)
     functions: dict[str, FunctionSummary] = {}
@@ -95,21 +99,21 @@ def summarize(sem, file_info) -> ModuleSummary:
     return ModuleSummary(sem.module, file_info.display_path, sem.is_package, functions, classes, names, stars)
 
 
-def _decorator_ref(sem, d: ast.AST) -> str:
+def _decorator_ref(sem: SemanticModel, d: ast.AST) -> str:
     if type(d) is ast.Call:
         r = value_ref(sem, d.func)
         return r + "()" if r else "?"
     return value_ref(sem, d) or "?"
 
 
-def _base_ref(sem, base: ast.AST, scope) -> str:
+def _base_ref(sem: SemanticModel, base: ast.AST, scope) -> str:
     if type(base) is ast.Subscript:  # Generic[T], Protocol[T]
         base = base.value
     q = sem.qualname(base, scope)
     return q or "?"
 
 
-def _attr_ref(sem, binds) -> str | None:
+def _attr_ref(sem: SemanticModel, binds) -> str | None:
     result = None
     for b in binds:
         if b.annotation is not None:
@@ -126,7 +130,7 @@ def _attr_ref(sem, binds) -> str | None:
     return result
 
 
-def _module_name(sem, name: str, binds) -> tuple[str, str] | None:
+def _module_name(sem: SemanticModel, name: str, binds) -> tuple[str, str] | None:
     kinds = {b.kind for b in binds}
     if kinds <= {"def", "asyncdef"}:
         return ("def", name)
@@ -141,7 +145,7 @@ def _module_name(sem, name: str, binds) -> tuple[str, str] | None:
     return None
 
 
-def _sync_calls(sem) -> dict[int, list[tuple[str, int]]]:
+def _sync_calls(sem: SemanticModel) -> dict[int, list[tuple[str, int]]]:
     """Calls each sync function makes itself: not in nested defs or lambdas, not awaited,
     not inside an argument handed to a thread."""
     out: dict[int, list[tuple[str, int]]] = {}
@@ -160,17 +164,17 @@ def _sync_calls(sem) -> dict[int, list[tuple[str, int]]]:
 def _returns_at_once(ref: str, call: ast.Call) -> bool:
     """A library call made non-blocking by its arguments (``q.get(block=False)``)."""
     from asynclint.knowledge.blocking import blocking_for
-    from asynclint.project.index import EMPTY
+    from asynclint.project.index import KNOWLEDGE
     from asynclint.rules._blocking import returns_at_once
 
     if not (call.args or call.keywords) or not is_outside_project(ref):
         return False
-    v = EMPTY.value(ref)
+    v = KNOWLEDGE.value(ref)
     b = blocking_for(v.name) if v.kind == "external" else None
     return b is not None and returns_at_once(call, b)
 
 
-def _in_thread_handoff(sem, node: ast.AST, stop: ast.AST) -> bool:
+def _in_thread_handoff(sem: SemanticModel, node: ast.AST, stop: ast.AST) -> bool:
     child = node
     p = sem.parent(node)
     while p is not None and p is not stop:

@@ -5,10 +5,25 @@ receiver types) comes from the shared model; this only joins it to the table."""
 from __future__ import annotations
 
 import ast
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from asynclint.knowledge.blocking import BLOCKING, Blocking
-from asynclint.rule import Rule, RuleContext
+from asynclint.rule import Option, Rule, RuleContext
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
+
+
+# ASL109's option; ASL110 reads it too (the listed calls block inside helpers just the same).
+BLOCKING_CALLS_OPTION = Option(
+    "blocking-calls",
+    dict,
+    {},
+    "Qualified names (fnmatch patterns allowed) of calls that block, each mapped to what to "
+    "use instead (may be empty). Methods are named `module.Class.method` and match calls on "
+    "receivers of that class: made by calling the class, bound by `with`, or annotated.",
+    'blocking-calls = { "mycorp.db.query" = "mycorp.db.aquery", "mycorp.rpc.Client.*" = "mycorp.rpc.AsyncClient" }',
+)
 
 
 def display_name(name: str) -> str:
@@ -48,7 +63,7 @@ def blocking_call(call: ast.Call, ctx: RuleContext, code: str) -> tuple[str, Blo
     return found
 
 
-def _decide(call: ast.Call, sem) -> tuple[str, Blocking] | None:
+def _decide(call: ast.Call, sem: SemanticModel) -> tuple[str, Blocking] | None:
     if sem.is_awaited(call) or not sem.in_async_context(call):
         return None
     name = sem.call_name(call)

@@ -3,8 +3,8 @@ from __future__ import annotations
 import ast
 import fnmatch
 
-from asynclint.rule import Example, Option, Rule, RuleContext
-from asynclint.rules._blocking import display_name
+from asynclint.rule import Example, Rule, RuleContext
+from asynclint.rules._blocking import BLOCKING_CALLS_OPTION, display_name
 
 _WILDCARDS = frozenset("*?[")
 
@@ -22,17 +22,7 @@ class BlockingCallConfigured(Rule):
     name = "blocking-call-configured"
     summary = "A call the configuration lists as blocking (`blocking-calls`) in async context"
     related = ("ASL102", "ASL105", "ASL110")
-    options = (
-        Option(
-            "blocking-calls",
-            dict,
-            {},
-            "Qualified names (fnmatch patterns allowed) of calls that block, each mapped to what to "
-            "use instead (may be empty). Methods are named `module.Class.method` and match calls on "
-            "receivers of that class: made by calling the class, bound by `with`, or annotated.",
-            'blocking-calls = { "mycorp.db.query" = "mycorp.db.aquery", "mycorp.rpc.Client.*" = "mycorp.rpc.AsyncClient" }',
-        ),
-    )
+    options = (BLOCKING_CALLS_OPTION,)
     doc = """
     ## What it does
     Flags calls, in async context, of the functions and methods listed in the

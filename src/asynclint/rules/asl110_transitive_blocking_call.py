@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import ast
-import fnmatch
 
+from asynclint.facts import BLOCKING_CHAIN, Chain, Question
 from asynclint.knowledge.blocking import blocking_for
-from asynclint.knowledge.coroutines import LIBRARIES
-from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
-from asynclint.rules._blocking import display_name
-from asynclint.rules.asl109_blocking_call_configured import BlockingCallConfigured
-from asynclint.semantics.refs import is_outside_project, value_ref
+from asynclint.rule import Example, Rule, RuleContext
+from asynclint.rules._blocking import BLOCKING_CALLS_OPTION
+from asynclint.semantics.refs import value_ref
 
 
 class TransitiveBlockingCall(Rule):
@@ -18,7 +16,7 @@ class TransitiveBlockingCall(Rule):
     related = ("ASL101", "ASL104", "ASL109")
     project_wide = True
     # The calls listed in ``blocking-calls`` (ASL109) block inside helpers just the same.
-    options = BlockingCallConfigured.options
+    options = (BLOCKING_CALLS_OPTION,)
     doc = """
     ## What it does
     Flags a call, in async context, of a *sync* function of the project (in any module, a
@@ -122,27 +120,18 @@ class TransitiveBlockingCall(Rule):
         super().__init__(options)
         self.patterns = tuple((self.option("blocking-calls") or {}).keys())
 
-    def configured(self, name: str) -> bool:
-        shown = display_name(name)
-        return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(shown, p) for p in self.patterns)
-
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
         sem = ctx.sem
         if sem.is_awaited(node) or not sem.in_async_context(node):
             return
         ref = value_ref(sem, node.func)
-        if ref is None or is_outside_project(ref, LIBRARIES) or blocking_for(ref) is not None:
+        if ref is None or blocking_for(ref) is not None:  # a direct blocking call is ASL101-ASL109's
             return
-        ctx.defer(node, {"ref": ref})
+        ctx.ask(BLOCKING_CHAIN, ref, at=node, params=self.patterns)
 
-    def settle(self, deferred: Deferred, index) -> list[SettledFinding]:
-        found = index.blocking_chain(deferred.data["ref"], self.configured if self.patterns else None)
-        if found is None:
-            return []
-        target, chain = found
-        return [
-            SettledFinding(
-                f"`{target.label}()` defined at {target.where} blocks the event loop: {' -> '.join(chain)}. "
-                f"Make it async, or call it with `await asyncio.to_thread(...)`"
-            )
-        ]
+    def conclude(self, question: Question, answer: Chain, data: dict) -> str:
+        target, chain = answer
+        return (
+            f"`{target.label}()` defined at {target.where} blocks the event loop: {' -> '.join(chain)}. "
+            f"Make it async, or call it with `await asyncio.to_thread(...)`"
+        )

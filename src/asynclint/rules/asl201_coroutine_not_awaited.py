@@ -2,20 +2,15 @@ from __future__ import annotations
 
 import ast
 
+from asynclint.facts import COROUTINE_FUNCTION, Question
 from asynclint.finding import Fix
 from asynclint.knowledge.callbacks import ADVICE, CALLBACK_API_NAMES, PARTIALS, SYNC_CALLBACKS
-from asynclint.knowledge.coroutines import LIBRARIES
-from asynclint.project.index import EMPTY, Value
-from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
+from asynclint.project.index import Value
+from asynclint.rule import Example, Rule, RuleContext
+from asynclint.rules.messages import coroutine_head
+from asynclint.semantics import SemanticModel
 from asynclint.semantics.flow import guarded_not_coroutine
-from asynclint.semantics.refs import is_outside_project, value_ref
-
-
-def coroutine_head(v: Value) -> str:
-    """``save() defined at app/repo.py:41 is a coroutine function`` / ``x.close() returns a coroutine``."""
-    if v.where:
-        return f"`{v.label}()` defined at {v.where} is a coroutine function"
-    return f"`{v.label}()` returns a coroutine"
+from asynclint.semantics.refs import value_ref
 
 
 class CoroutineNotAwaited(Rule):
@@ -367,11 +362,7 @@ class CoroutineNotAwaited(Rule):
         fix = None
         if sem.in_async_context(call):
             fix = Fix("unsafe", (ctx.insert_before(call, "await "),), "Add `await`")
-        known = EMPTY.coroutine_function(ref)
-        if known is not None:
-            ctx.report(call, self.message(known), fix)
-        elif not is_outside_project(ref, LIBRARIES):
-            ctx.defer(call, {"ref": ref}, fix=fix)
+        ctx.ask(COROUTINE_FUNCTION, ref, at=call, fix=fix)
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
         # Runs on every call: one set lookup on the callee's last name before any resolving.
@@ -391,21 +382,13 @@ class CoroutineNotAwaited(Rule):
         if target is None:
             return
         ref, through = target
-        data = {"ref": ref, "api": slot.label, "advice": slot.advice}
+        data = {"api": slot.label, "advice": slot.advice}
         if through:
             data["through"] = through
-        known = EMPTY.coroutine_function(ref)
-        if known is not None:
-            ctx.report(arg, self.callback_message(known, data))
-        elif not is_outside_project(ref, LIBRARIES):
-            ctx.defer(arg, data)
+        ctx.ask(COROUTINE_FUNCTION, ref, at=arg, data=data)
 
-    def settle(self, deferred: Deferred, index) -> list[SettledFinding]:
-        data = deferred.data
-        v = index.coroutine_function(data["ref"])
-        if v is None:
-            return []
-        return [SettledFinding(self.callback_message(v, data) if "api" in data else self.message(v))]
+    def conclude(self, question: Question, answer: Value, data: dict) -> str:
+        return self.callback_message(answer, data) if "api" in data else self.message(answer)
 
     @staticmethod
     def message(v: Value) -> str:
@@ -435,7 +418,7 @@ def _argument(call: ast.Call, index: int | None, keyword: str | None) -> ast.AST
     return args[index]
 
 
-def _called_function(sem, expr: ast.AST, _depth: int = 0) -> tuple[str, str] | None:
+def _called_function(sem: SemanticModel, expr: ast.AST, _depth: int = 0) -> tuple[str, str] | None:
     """The ref of the function that calling ``expr`` calls, and what it goes through: the
     callable itself (``handler``, ``self.on_done``), ``functools.partial(f, ...)``, or a lambda
     whose body is a call (``lambda: self.close()``)."""

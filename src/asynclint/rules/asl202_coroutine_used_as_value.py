@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import ast
 
-from asynclint.knowledge.coroutines import LIBRARIES
-from asynclint.project.index import EMPTY, Value
-from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
-from asynclint.rules.asl201_coroutine_not_awaited import coroutine_head
+from asynclint.facts import ASYNC_CONTEXT_MANAGER, COROUTINE_FUNCTION, IMPORTED_ELSEWHERE, Question
+from asynclint.project.index import Value
+from asynclint.rule import Example, Rule, RuleContext
+from asynclint.rules.messages import coroutine_head
 from asynclint.semantics.flow import (
     ATTRIBUTE,
     COMPARED,
@@ -22,7 +22,7 @@ from asynclint.semantics.flow import (
     VALUE_ARGUMENT,
     lost_coroutine,
 )
-from asynclint.semantics.refs import is_outside_project, value_ref
+from asynclint.semantics.refs import value_ref
 
 _WHAT = {
     TESTED: "testing the coroutine object is always true and never runs it",
@@ -359,30 +359,17 @@ class CoroutineUsedAsValue(Rule):
         ref = value_ref(sem, node.func)
         if ref is None:
             return
-        known = EMPTY.coroutine_function(ref)
-        if known is None and is_outside_project(ref, LIBRARIES):
-            return
-        if use == RETURNED_UNAWAITED and EMPTY.async_context_manager(ref) is not None:
-            return  # ``return aiofiles.open(...)``: also an async context manager, fine to hand on
-        data = {"ref": ref, "use": use, "name": target.id if target is not None else "", "detail": detail}
-        if use == MODULE_UNUSED:
-            data["module"] = sem.module  # whether another module imports it is the index's to say
-            ctx.defer(node, data)
-        elif known is not None:
-            ctx.report(node, self.message(known, data))
-        else:
-            ctx.defer(node, data)
+        name = target.id if target is not None else ""
+        unless: tuple[Question, ...] = ()
+        if use == RETURNED_UNAWAITED:
+            # ``return aiofiles.open(...)``: also an async context manager, fine to hand on.
+            unless = (Question(ASYNC_CONTEXT_MANAGER, ref),)
+        elif use == MODULE_UNUSED:
+            unless = (Question(IMPORTED_ELSEWHERE, sem.module, (name,)),)
+        ctx.ask(COROUTINE_FUNCTION, ref, at=node, data={"use": use, "name": name, "detail": detail}, unless=unless)
 
-    def settle(self, deferred: Deferred, index) -> list[SettledFinding]:
-        data = deferred.data
-        v = index.coroutine_function(data["ref"])
-        if v is None or ("module" in data and index.imported_elsewhere(data["module"], data["name"])):
-            return []
-        return [SettledFinding(self.message(v, data))]
-
-    @staticmethod
-    def message(v: Value, data: dict) -> str:
-        return f"{coroutine_head(v)}; {lost_text(data, v.label.rsplit('.', 1)[-1])}"
+    def conclude(self, question: Question, answer: Value, data: dict) -> str:
+        return f"{coroutine_head(answer)}; {lost_text(data, answer.label.rsplit('.', 1)[-1])}"
 
 
 def lost_text(data: dict, callee: str) -> str:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import ast
 
+from asynclint.facts import ASYNC_CONTEXT_MANAGER, Question
 from asynclint.finding import Fix
-from asynclint.knowledge.coroutines import LIBRARIES
-from asynclint.project.index import EMPTY, Value
-from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
-from asynclint.semantics.refs import is_outside_project, value_ref
+from asynclint.project.index import Value
+from asynclint.rule import Example, Rule, RuleContext
+from asynclint.semantics.refs import value_ref
 
 
 class AsyncManagerInSyncWith(Rule):
@@ -169,19 +169,9 @@ class AsyncManagerInSyncWith(Rule):
             ref = value_ref(sem, expr)
             if ref is None:
                 continue
-            data = {"ref": ref, "text": _short(sem.source_segment(expr))}
-            known = EMPTY.async_context_manager(ref)
-            if known is not None:
-                ctx.report(expr, self.message(known, data), fix)
-            elif not is_outside_project(ref, LIBRARIES):
-                ctx.defer(expr, data, fix=fix)
+            ctx.ask(ASYNC_CONTEXT_MANAGER, ref, at=expr, data={"text": _short(sem.source_segment(expr))}, fix=fix)
 
-    def settle(self, deferred: Deferred, index) -> list[SettledFinding]:
-        v = index.async_context_manager(deferred.data["ref"])
-        return [SettledFinding(self.message(v, deferred.data))] if v is not None else []
-
-    @staticmethod
-    def message(v: Value, data: dict) -> str:
+    def conclude(self, question: Question, v: Value, data: dict) -> str:
         text = data["text"]
         if v.cls is not None:
             why = f"`{v.label}` defined at {v.where} has `__aenter__` but no `__enter__`"

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import ast
 
+from asynclint.facts import ASYNC_ITERABLE, Question
 from asynclint.finding import Fix
-from asynclint.knowledge.coroutines import LIBRARIES
-from asynclint.project.index import EMPTY, Value
-from asynclint.rule import Deferred, Example, Rule, RuleContext, SettledFinding
-from asynclint.semantics.refs import is_outside_project, value_ref
+from asynclint.project.index import Value
+from asynclint.rule import Example, Rule, RuleContext
+from asynclint.semantics.refs import value_ref
 
 
 class AsyncIterableInSyncFor(Rule):
@@ -146,18 +146,9 @@ class AsyncIterableInSyncFor(Rule):
         ref = value_ref(sem, expr)
         if ref is None:
             return
-        known = EMPTY.async_iterable(ref)
-        if known is not None:
-            ctx.report(expr, self.message(known), fix)
-        elif not is_outside_project(ref, LIBRARIES):
-            ctx.defer(expr, {"ref": ref}, fix=fix)
+        ctx.ask(ASYNC_ITERABLE, ref, at=expr, fix=fix)
 
-    def settle(self, deferred: Deferred, index) -> list[SettledFinding]:
-        v = index.async_iterable(deferred.data["ref"])
-        return [SettledFinding(self.message(v))] if v is not None else []
-
-    @staticmethod
-    def message(v: Value) -> str:
+    def conclude(self, question: Question, v: Value, data: dict) -> str:
         if v.kind == "asyncgen":
             why = f"`{v.label}()` defined at {v.where} is an async generator function"
         elif v.cls is not None:

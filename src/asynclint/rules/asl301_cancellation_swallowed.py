@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from asynclint.rule import Example, Rule, RuleContext
 from asynclint.semantics.flow import (
@@ -14,6 +15,9 @@ from asynclint.semantics.flow import (
     stored_then_raised,
     uncancels,
 )
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
 
 
 class CancellationSwallowed(Rule):
@@ -352,14 +356,14 @@ class CancellationSwallowed(Rule):
         )
 
 
-def _with_of(sem, call: ast.Call) -> ast.With | None:
+def _with_of(sem: SemanticModel, call: ast.Call) -> ast.With | None:
     parent = sem.parent(call)
     if type(parent) is ast.withitem:
         parent = sem.parent(parent)
     return parent if type(parent) is ast.With else None
 
 
-def _awaits_a_task_it_cancelled(sem, body: list[ast.stmt], anchor: ast.AST) -> bool:
+def _awaits_a_task_it_cancelled(sem: SemanticModel, body: list[ast.stmt], anchor: ast.AST) -> bool:
     """``task.cancel()`` then ``await task`` inside ``except CancelledError``/``suppress``:
     the idiom for waiting until a child task has finished cancelling. The CancelledError
     expected there is the child's, so this is not the task swallowing its own."""

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from asynclint.knowledge.threads import LOOP_DRIVEN_BASES
 from asynclint.knowledge.versions import GET_EVENT_LOOP_RAISES, GET_EVENT_LOOP_WARNS, RUNNER_ADDED, fmt
 from asynclint.rule import Example, Rule, RuleContext
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
 
 
 class GetEventLoopWithoutLoop(Rule):
@@ -139,7 +143,7 @@ class GetEventLoopWithoutLoop(Rule):
         ctx.report(node, message_for(ctx.target_version))
 
     @staticmethod
-    def _in_loop_driven_method(node: ast.Call, sem) -> bool:
+    def _in_loop_driven_method(node: ast.Call, sem: SemanticModel) -> bool:
         """In a method of a protocol class, where the loop that calls it is running."""
         func = sem.enclosing_function(node)
         # A classmethod or staticmethod (an alternative constructor) can run before any loop.

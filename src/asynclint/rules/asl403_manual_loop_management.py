@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from asynclint.editing import replace_statements
 from asynclint.finding import Fix
 from asynclint.rule import Example, Rule, RuleContext
 from asynclint.semantics.flow import local_coroutine_call, name_reads
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
+
 
 _SHOWN_MAX = 40  # longer arguments are shown as ``...`` in the message
 
@@ -183,7 +188,7 @@ class ManualLoopManagement(Rule):
         return Fix("safe", (edit,), "Use `asyncio.run()`", imports)
 
 
-def _from_get_event_loop(sem, binding) -> bool:
+def _from_get_event_loop(sem: SemanticModel, binding) -> bool:
     value = binding.value
     return binding.kind == "assign" and type(value) is ast.Call and sem.call_name(value) == "asyncio.get_event_loop"
 
@@ -203,7 +208,7 @@ def _is_close_of(stmt: ast.stmt, name: str) -> bool:
     )
 
 
-def _block_of(sem, stmt: ast.stmt) -> list[ast.stmt] | None:
+def _block_of(sem: SemanticModel, stmt: ast.stmt) -> list[ast.stmt] | None:
     parent = sem.parent(stmt)
     if parent is None:
         return None

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from asynclint.editing import delete_statement, remove_item
 from asynclint.finding import Fix
@@ -8,6 +9,10 @@ from asynclint.knowledge.types import canonical
 from asynclint.knowledge.versions import TIMEOUT_ERROR_IS_BUILTIN, fmt
 from asynclint.rule import Example, Rule, RuleContext
 from asynclint.semantics.api import api_read, imported_apis
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
+
 
 _API = "asyncio.TimeoutError"
 _BUILTIN = "TimeoutError"
@@ -197,7 +202,7 @@ class AsyncioTimeoutErrorAlias(Rule):
             )
 
     @staticmethod
-    def _builtin_visible(sem, scope) -> bool:
+    def _builtin_visible(sem: SemanticModel, scope) -> bool:
         """Whether ``TimeoutError`` written here would mean the same class: the builtin, or a
         name imported from asyncio's (identical since 3.11)."""
         bindings = sem.lookup(_BUILTIN, scope)
@@ -206,7 +211,7 @@ class AsyncioTimeoutErrorAlias(Rule):
         return all(b.kind == "import" and canonical(b.target) == _API for b in bindings)
 
     @staticmethod
-    def _only_binding(sem, node: ast.ImportFrom) -> bool:
+    def _only_binding(sem: SemanticModel, node: ast.ImportFrom) -> bool:
         """``TimeoutError`` is bound in the import's scope by this import alone, so removing it
         leaves the builtin."""
         bindings = sem.scope_of(node).bindings.get(_BUILTIN, [])

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from asynclint.knowledge.threads import NOT_THREADSAFE, THREAD_ENTRIES, ThreadEntry
 from asynclint.knowledge.types import canonical
 from asynclint.rule import Example, Rule, RuleContext
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
 
 
 class NonThreadsafeLoopCall(Rule):
@@ -220,7 +224,7 @@ class NonThreadsafeLoopCall(Rule):
 _LOOP_OWNER_CALLS = ("set_event_loop", "run_forever", "run_until_complete")
 
 
-def _runs_own_loop(func: ast.AST, sem) -> bool:
+def _runs_own_loop(func: ast.AST, sem: SemanticModel) -> bool:
     """A thread function that sets or runs a loop owns that loop: calling its non-threadsafe
     methods from there (say, ``call_soon`` just before ``run_forever``) is correct."""
     for call in ast.walk(func):

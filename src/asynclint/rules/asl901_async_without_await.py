@@ -4,9 +4,14 @@ import ast
 import fnmatch
 import re
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from asynclint.rule import Example, Option, Rule, RuleContext
 from asynclint.semantics.flow import contains_await_point, dotted_name, is_generator
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
+
 
 DEFAULT_DECORATORS = [
     "*.get",
@@ -205,7 +210,7 @@ def _is_placeholder(body: list[ast.stmt]) -> bool:
     return type(s) is ast.Pass or type(s) is ast.Raise or (type(s) is ast.Expr and type(s.value) is ast.Constant and s.value.value is Ellipsis)
 
 
-def _header_end(sem, node: ast.AsyncFunctionDef):
+def _header_end(sem: SemanticModel, node: ast.AsyncFunctionDef):
     """Where the function's name ends, so the finding covers ``async def name`` only."""
     line = sem.lines[node.lineno - 1] if node.lineno <= len(sem.lines) else ""
     m = re.compile(r"async\s+def\s+" + re.escape(node.name)).search(line)

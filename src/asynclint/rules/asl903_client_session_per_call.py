@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from asynclint.rule import Example, Rule, RuleContext
 from asynclint.semantics.flow import name_reads
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
+
 
 CLIENTS = {"aiohttp.ClientSession": "aiohttp.ClientSession", "httpx.AsyncClient": "httpx.AsyncClient"}
 REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send", "ws_connect"})
@@ -148,7 +153,7 @@ class ClientSessionPerCall(Rule):
         )
 
 
-def _repeated(sem, call: ast.AST, stops: set[int]) -> bool:
+def _repeated(sem: SemanticModel, call: ast.AST, stops: set[int]) -> bool:
     """Whether ``call`` may run more than once per creation of the client: it sits in a loop,
     comprehension or nested function below the block where the client is made (``stops``)."""
     for anc in sem.ancestors(call):

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from asynclint.rule import Example, Rule, RuleContext
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
+
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
@@ -80,7 +85,7 @@ class GatherWithoutErrorHandling(Rule):
         )
 
     @staticmethod
-    def _in_task_group(node: ast.AST, sem) -> bool:
+    def _in_task_group(node: ast.AST, sem: SemanticModel) -> bool:
         for anc in sem.ancestors(node):
             t = type(anc)
             if t in _SCOPES:

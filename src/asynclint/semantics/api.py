@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from asynclint.knowledge.types import canonical
 
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
 
-def api_read(sem, node: ast.AST) -> str | None:
+
+def api_read(sem: SemanticModel, node: ast.AST) -> str | None:
     """The canonical qualified name a read of a name or attribute denotes; None when it is
     assigned or deleted rather than read, or cannot be resolved."""
     if type(node.ctx) is not ast.Load:
@@ -20,7 +24,7 @@ def api_read(sem, node: ast.AST) -> str | None:
     return None if q is None else canonical(q)
 
 
-def imported_apis(sem, node: ast.ImportFrom) -> Iterator[tuple[ast.alias, str]]:
+def imported_apis(sem: SemanticModel, node: ast.ImportFrom) -> Iterator[tuple[ast.alias, str]]:
     """Each name of ``from module import ...`` with the canonical qualified name it imports
     (relative imports resolved against this module)."""
     base = sem.resolve_relative(node.module, node.level)

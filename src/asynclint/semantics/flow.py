@@ -20,9 +20,13 @@ All of it is lexical and local to one function: no guesses across calls.
 from __future__ import annotations
 
 import ast
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from asynclint.knowledge.types import canonical
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
+
 
 # ---------------------------------------------------------------------------- usage
 
@@ -66,7 +70,7 @@ _COMPS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-def is_weak_container(sem, expr: ast.AST) -> bool:
+def is_weak_container(sem: SemanticModel, expr: ast.AST) -> bool:
     """Whether ``expr`` is a ``weakref.WeakSet``/``WeakValueDictionary`` (by its type, or the
     value its one binding was made from)."""
     ty = sem.type_of(expr)
@@ -93,7 +97,7 @@ def strongest(usages: Iterable[str]) -> str:
     return best
 
 
-def usage_of(sem, expr: ast.AST, follow: bool = True, _depth: int = 0) -> str:
+def usage_of(sem: SemanticModel, expr: ast.AST, follow: bool = True, _depth: int = 0) -> str:
     """What becomes of the value of ``expr``.
 
     The value is followed through parentheses, containers and comprehensions (an element of a
@@ -183,7 +187,7 @@ def _plain_use_at(parent: ast.AST, child: ast.AST) -> str | None:
     return None
 
 
-def plain_value_use(sem, expr: ast.AST) -> str | None:
+def plain_value_use(sem: SemanticModel, expr: ast.AST) -> str | None:
     """How ``expr``'s value is consumed where it stands when that use treats it as a plain
     value: ``tested`` (also ``bool(...)``), ``compared``, ``formatted`` (f-strings, ``str()``,
     ``print()``, ``logging``), ``iterated`` (plain ``for``), ``discarded`` (``_ = ...``) or
@@ -224,7 +228,7 @@ def plain_value_use(sem, expr: ast.AST) -> str | None:
     return _plain_use_at(parent, expr)
 
 
-def _elements_use(sem, comp: ast.AST) -> str | None:
+def _elements_use(sem: SemanticModel, comp: ast.AST) -> str | None:
     """The use made of a comprehension's elements by the builtin it is the argument of:
     ``all(c.ping() for c in conns)`` tests each (coroutine) element; ``list(...)`` collects
     them, and what is done with the list decides."""
@@ -254,7 +258,7 @@ COROUTINE_ATTRIBUTES = frozenset(
 )
 
 
-def _assigned(sem, targets: list[ast.AST], follow: bool, depth: int) -> str:
+def _assigned(sem: SemanticModel, targets: list[ast.AST], follow: bool, depth: int) -> str:
     usages = []
     for target in targets:
         t = type(target)
@@ -274,7 +278,7 @@ def _assigned(sem, targets: list[ast.AST], follow: bool, depth: int) -> str:
     return strongest(usages)
 
 
-def _name_usage(sem, target: ast.Name, depth: int) -> str:
+def _name_usage(sem: SemanticModel, target: ast.Name, depth: int) -> str:
     scope = sem.scope_of(target)
     while scope.kind == "comprehension" and scope.parent is not None:
         scope = scope.parent
@@ -304,7 +308,7 @@ def own_nodes(func: ast.AST) -> Iterator[ast.AST]:
             stack.extend(ast.iter_child_nodes(node))
 
 
-def assigned_name(sem, node: ast.AST) -> ast.Name | None:
+def assigned_name(sem: SemanticModel, node: ast.AST) -> ast.Name | None:
     """The target of ``name = node`` (or ``name: T = node``) when that is a plain local
     variable of a function (not ``_``, not declared ``global``)."""
     p = sem.parent(node)
@@ -322,7 +326,7 @@ def assigned_name(sem, node: ast.AST) -> ast.Name | None:
     return target
 
 
-def never_handed_on(sem, target: ast.Name) -> bool:
+def never_handed_on(sem: SemanticModel, target: ast.Name) -> bool:
     """True when no read of the local variable bound at ``target`` hands its value on: every
     read (if any) is a plain-value use (:func:`plain_value_use`). Conservative: a name that
     is declared ``nonlocal`` anywhere in the module may be rebound elsewhere, so it counts as
@@ -335,7 +339,7 @@ def never_handed_on(sem, target: ast.Name) -> bool:
     return all(plain_value_use(sem, read) is not None for read in name_reads(sem, target))
 
 
-def name_reads(sem, target: ast.Name) -> Iterator[ast.Name]:
+def name_reads(sem: SemanticModel, target: ast.Name) -> Iterator[ast.Name]:
     """The reads, in the binding's function, that the binding at ``target`` reaches
     (:func:`binding_reads`); where that cannot be told, every read of the name (nested
     functions and comprehensions included, as long as the name still resolves there)."""
@@ -357,7 +361,7 @@ def name_reads(sem, target: ast.Name) -> Iterator[ast.Name]:
             yield node
 
 
-def _name_loads(sem) -> dict[str, list[ast.Name]]:
+def _name_loads(sem: SemanticModel) -> dict[str, list[ast.Name]]:
     """Every ``Name`` read in the module, by identifier; built once per model."""
     loads = getattr(sem, "_asl_name_loads", None)
     if loads is None:
@@ -378,7 +382,7 @@ BREAK = "break"
 CONTINUE = "continue"
 
 
-def exits(sem, stmts: list[ast.stmt], truth: Callable[[ast.AST], bool | None] | None = None) -> frozenset[str]:
+def exits(sem: SemanticModel, stmts: list[ast.stmt], truth: Callable[[ast.AST], bool | None] | None = None) -> frozenset[str]:
     """The ways control can leave ``stmts``: a subset of fall/raise/return/break/continue.
 
     Raising from any call is not counted (everything may raise); only an explicit ``raise``
@@ -391,7 +395,7 @@ def exits(sem, stmts: list[ast.stmt], truth: Callable[[ast.AST], bool | None] | 
     return _Exits(sem, truth).block(stmts)
 
 
-def always_raises(sem, stmts: list[ast.stmt], truth: Callable[[ast.AST], bool | None] | None = None) -> bool:
+def always_raises(sem: SemanticModel, stmts: list[ast.stmt], truth: Callable[[ast.AST], bool | None] | None = None) -> bool:
     """True when every way out of ``stmts`` is a ``raise`` (bare, ``raise X``, ``raise X from e``)."""
     return exits(sem, stmts, truth) == {RAISE}
 
@@ -404,7 +408,7 @@ _NO_RETURN_TYPES = frozenset({"typing.NoReturn", "typing.Never", "typing_extensi
 class _Exits:
     __slots__ = ("sem", "truth", "active")
 
-    def __init__(self, sem, truth, active: frozenset = frozenset()):
+    def __init__(self, sem: SemanticModel, truth, active: frozenset = frozenset()):
         self.sem = sem
         self.truth = truth
         self.active = active  # functions being analysed, against recursion
@@ -508,7 +512,7 @@ class _Exits:
         return inner.block(func.body) == {RAISE}
 
 
-def local_function(sem, name: str | None) -> ast.AST | None:
+def local_function(sem: SemanticModel, name: str | None) -> ast.AST | None:
     """The ``def``/``async def`` of this module that the qualified callable ``name`` is:
     a function, or a method found on its class or the class's bases in this module."""
     if name is None:
@@ -569,7 +573,7 @@ BASE_EXCEPTION = "builtins.BaseException"
 CANCELLED_ERROR = "asyncio.CancelledError"
 
 
-def exception_names(sem, expr: ast.AST | None, _depth: int = 0) -> frozenset[str] | None:
+def exception_names(sem: SemanticModel, expr: ast.AST | None, _depth: int = 0) -> frozenset[str] | None:
     """The qualified classes an ``except`` clause names; ``None`` (bare ``except:``) is
     ``builtins.BaseException``. Unresolvable parts are left out, so the answer is what the
     clause is *known* to catch. Names bound once to a tuple (``RETRY = (A, B)``) are followed.
@@ -595,7 +599,7 @@ def exception_names(sem, expr: ast.AST | None, _depth: int = 0) -> frozenset[str
     return frozenset()
 
 
-def catches_cancellation(sem, handler: ast.ExceptHandler) -> str | None:
+def catches_cancellation(sem: SemanticModel, handler: ast.ExceptHandler) -> str | None:
     """The name, as the message should show it, of what makes ``handler`` catch
     ``asyncio.CancelledError`` (itself, ``BaseException`` or a bare ``except``), else None."""
     if handler.type is None:
@@ -608,7 +612,7 @@ def catches_cancellation(sem, handler: ast.ExceptHandler) -> str | None:
     return None
 
 
-def cancellation_truth(sem, handler: ast.ExceptHandler) -> Callable[[ast.AST], bool | None]:
+def cancellation_truth(sem: SemanticModel, handler: ast.ExceptHandler) -> Callable[[ast.AST], bool | None]:
     """For :func:`exits`: decides tests on the path where the handled exception is this
     task's own ``CancelledError``:
 
@@ -655,7 +659,7 @@ def cancellation_truth(sem, handler: ast.ExceptHandler) -> Callable[[ast.AST], b
     return truth
 
 
-def _isinstance_of_handled(sem, test: ast.Call, name: str) -> bool:
+def _isinstance_of_handled(sem: SemanticModel, test: ast.Call, name: str) -> bool:
     return (
         type(test.func) is ast.Name
         and sem.qualname(test.func) == "builtins.isinstance"
@@ -665,7 +669,7 @@ def _isinstance_of_handled(sem, test: ast.Call, name: str) -> bool:
     )
 
 
-def _isinstance_truth(sem, test: ast.Call) -> bool | None:
+def _isinstance_truth(sem: SemanticModel, test: ast.Call) -> bool | None:
     classes = test.args[1]
     parts = classes.elts if type(classes) is ast.Tuple else [classes]
     names = exception_names(sem, classes)
@@ -676,7 +680,7 @@ def _isinstance_truth(sem, test: ast.Call) -> bool | None:
     return None
 
 
-def stored_then_raised(sem, handler: ast.ExceptHandler) -> bool:
+def stored_then_raised(sem: SemanticModel, handler: ast.ExceptHandler) -> bool:
     """``except ... as exc: errors.append(exc)`` (or ``self._error = exc``), and later in the
     same function a ``raise`` of what was stored (``raise errors[0]``,
     ``raise ExceptionGroup("...", errors)``): the exception is collected to be raised once
@@ -762,7 +766,7 @@ def _asyncio_coroutines() -> frozenset[str]:
 ASYNCIO_COROUTINES = _asyncio_coroutines()
 
 
-def local_coroutine_call(sem, call: ast.AST) -> str | None:
+def local_coroutine_call(sem: SemanticModel, call: ast.AST) -> str | None:
     """The callee's name when ``call`` surely creates a coroutine object: a call of an
     ``async def`` of this module (functions, and methods through ``self``/typed receivers)
     that is not an async generator, or of a known asyncio coroutine function."""
@@ -809,7 +813,7 @@ COROUTINE_GUARDS = frozenset(
 )
 
 
-def binding_reads(sem, target: ast.Name) -> list[ast.Name] | None:
+def binding_reads(sem: SemanticModel, target: ast.Name) -> list[ast.Name] | None:
     """The reads of a name that the binding at ``target`` reaches (reaching definitions in
     the binding's function, or in the module's top level): ``x = f(); x = g(); use(x)``
     gives nothing for the first binding. A read inside a nested function, lambda or class
@@ -847,7 +851,7 @@ class _Reach:
     ``raise``, ``break`` and ``continue`` end a path. Approximations err on the side of
     "reached": more reads reached means fewer findings."""
 
-    def __init__(self, sem, scope, bindings, name: str):
+    def __init__(self, sem: SemanticModel, scope, bindings, name: str):
         self.sem = sem
         self.scope = scope
         self.bindings = bindings
@@ -1145,7 +1149,7 @@ _PLAIN_CONTAINERS = frozenset(
 WEAK_CONTAINERS = frozenset({"weakref.WeakSet", "weakref.WeakValueDictionary"})
 
 
-def through_casts(sem, expr: ast.AST) -> ast.AST:
+def through_casts(sem: SemanticModel, expr: ast.AST) -> ast.AST:
     """``typing.cast(T, expr)`` is ``expr``: the outermost cast wrapped around it."""
     parent = sem.parent(expr)
     while type(parent) is ast.Call and len(parent.args) == 2 and parent.args[1] is expr and sem.call_name(parent) in TYPING_CAST:
@@ -1153,7 +1157,7 @@ def through_casts(sem, expr: ast.AST) -> ast.AST:
     return expr
 
 
-def lost_coroutine(sem, call: ast.Call) -> tuple[str, ast.Name | None, str] | None:
+def lost_coroutine(sem: SemanticModel, call: ast.Call) -> tuple[str, ast.Name | None, str] | None:
     """How the coroutine that ``call`` makes (if it makes one) is lost: ``(use, name,
     detail)``, where ``use`` is one of the plain-value uses of :func:`plain_value_use` or
     UNUSED / REBOUND / UNPACKED / SUMMED / RETURNED_UNAWAITED / MODULE_UNUSED /
@@ -1193,7 +1197,7 @@ def lost_coroutine(sem, call: ast.Call) -> tuple[str, ast.Name | None, str] | No
     return None
 
 
-def _local_fate(sem, target: ast.Name) -> tuple[str, ast.Name, str] | None:
+def _local_fate(sem: SemanticModel, target: ast.Name) -> tuple[str, ast.Name, str] | None:
     name = target.id
     if any(name in n.names for n in sem.nodes(ast.Nonlocal)):
         return None
@@ -1227,7 +1231,7 @@ def _local_fate(sem, target: ast.Name) -> tuple[str, ast.Name, str] | None:
     return UNUSED, target, ""
 
 
-def _rebound_later(sem, target: ast.Name) -> bool:
+def _rebound_later(sem: SemanticModel, target: ast.Name) -> bool:
     """Whether the name is bound again after ``target`` in its function (what made its
     coroutine unreachable), rather than never read at all."""
     binds = sem.scope_of(target).bindings.get(target.id) or ()
@@ -1235,7 +1239,7 @@ def _rebound_later(sem, target: ast.Name) -> bool:
     return any(b.node is not target and hasattr(b.node, "lineno") and (b.node.lineno, b.node.col_offset) > pos for b in binds)
 
 
-def unawaited_return(sem, ret: ast.Return) -> str:
+def unawaited_return(sem: SemanticModel, ret: ast.Return) -> str:
     """For ``return <coroutine>`` : the name of the ``async def`` that returns it when its
     callers' ``await`` then gets a coroutine instead of a result; "" when that is what the
     function means to do (a sync factory, a return annotated ``Awaitable``/``Coroutine``/
@@ -1264,7 +1268,7 @@ def _mentions_awaitable(ann: ast.AST) -> bool:
     return False
 
 
-def value_parameter(sem, arg: ast.AST) -> str:
+def value_parameter(sem: SemanticModel, arg: ast.AST) -> str:
     """``def save(data: bytes)`` of this module called as ``save(fetch())``: the parameter,
     as the message shows it (``data: bytes`` of ``save()``), when its annotation is a plain
     value type (builtins' scalars and containers, a dataclass of this module); "" otherwise
@@ -1308,7 +1312,7 @@ def value_parameter(sem, arg: ast.AST) -> str:
     return f"{param.arg}: {sem.source_segment(param.annotation)}` of `{func.name}()"
 
 
-def _module_level_name(sem, expr: ast.AST) -> ast.Name | None:
+def _module_level_name(sem: SemanticModel, expr: ast.AST) -> ast.Name | None:
     p = sem.parent(expr)
     if type(p) is not ast.Assign or len(p.targets) != 1 or p.value is not expr or sem.parent(p) is not sem.tree:
         return None
@@ -1318,7 +1322,7 @@ def _module_level_name(sem, expr: ast.AST) -> ast.Name | None:
     return target
 
 
-def _exported(sem, name: str) -> bool:
+def _exported(sem: SemanticModel, name: str) -> bool:
     for b in sem.module_scope.bindings.get("__all__") or ():
         v = b.value
         if v is None or type(v) not in (ast.List, ast.Tuple):
@@ -1328,7 +1332,7 @@ def _exported(sem, name: str) -> bool:
     return False
 
 
-def guarded_not_coroutine(sem, call: ast.Call) -> bool:
+def guarded_not_coroutine(sem: SemanticModel, call: ast.Call) -> bool:
     """``if inspect.iscoroutinefunction(f): await f() else: f()``: the call sits where a
     guard on its callee proves it makes no coroutine (the other branch, or after
     ``if iscoroutinefunction(f): return ...``... only the branch form is understood)."""
@@ -1353,7 +1357,7 @@ def guarded_not_coroutine(sem, call: ast.Call) -> bool:
     return False
 
 
-def _coroutine_function_test(sem, test: ast.AST, key: str) -> bool | None:
+def _coroutine_function_test(sem: SemanticModel, test: ast.AST, key: str) -> bool | None:
     """True when ``test`` is ``iscoroutinefunction(<key>)`` (False when negated), else None."""
     negate = False
     while type(test) is ast.UnaryOp and isinstance(test.op, ast.Not):

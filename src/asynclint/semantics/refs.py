@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import ast
 import sys
+from typing import TYPE_CHECKING
 
 from asynclint.knowledge.types import canonical
+
+if TYPE_CHECKING:
+    from asynclint.semantics.model import SemanticModel
+
 
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 
@@ -21,7 +26,7 @@ _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 _MISSING = object()
 
 
-def value_ref(sem, expr: ast.AST, _depth: int = 0) -> str | None:
+def value_ref(sem: SemanticModel, expr: ast.AST, _depth: int = 0) -> str | None:
     """A ref for the value ``expr`` evaluates to, or None when nothing useful is known."""
     # Several rules and the summary ask about the same callee: answer once per node.
     cached = getattr(expr, "_asl_ref", _MISSING)
@@ -32,7 +37,7 @@ def value_ref(sem, expr: ast.AST, _depth: int = 0) -> str | None:
     return cached
 
 
-def _value_ref(sem, expr: ast.AST, _depth: int) -> str | None:
+def _value_ref(sem: SemanticModel, expr: ast.AST, _depth: int) -> str | None:
     if _depth > 8:
         return None
     t = type(expr)
@@ -66,7 +71,7 @@ def _value_ref(sem, expr: ast.AST, _depth: int) -> str | None:
     return None
 
 
-def _super_ref(sem, call: ast.Call) -> str | None:
+def _super_ref(sem: SemanticModel, call: ast.Call) -> str | None:
     """``super()`` in a method of ``mod.C``: ``mod.C().<super>``, the instance seen from the
     class after ``C`` in its MRO (the index resolves it)."""
     if sem.qualname(call.func) != "builtins.super":
@@ -80,7 +85,7 @@ SUPER = "<super>"
 AWAITED = "<await>"  # the member of a coroutine (or awaitable) that is its awaited result
 
 
-def _single_assignment_ref(sem, name: ast.Name, depth: int) -> str | None:
+def _single_assignment_ref(sem: SemanticModel, name: ast.Name, depth: int) -> str | None:
     """``repo = make_repo()`` assigned once in the scope: the ref of what was assigned."""
     binds = sem.lookup(name.id, sem.scope_of(name))
     if not binds or len(binds) != 1:
@@ -93,7 +98,7 @@ def _single_assignment_ref(sem, name: ast.Name, depth: int) -> str | None:
     return value_ref(sem, b.value, depth + 1)
 
 
-def annotation_ref(sem, ann: ast.AST, scope) -> str | None:
+def annotation_ref(sem: SemanticModel, ann: ast.AST, scope) -> str | None:
     """The ref of a value annotated with ``ann`` (an instance of the annotated class)."""
     ty = sem.annotation_type(ann, scope)
     return ty + "()" if ty else None
@@ -110,7 +115,7 @@ def is_outside_project(ref: str, libraries: frozenset[str] = frozenset()) -> boo
     return root in _STDLIB or root in libraries
 
 
-def generator_functions(sem) -> set[int]:
+def generator_functions(sem: SemanticModel) -> set[int]:
     """ids of the function nodes whose own body holds ``yield``/``yield from``."""
     out: set[int] = set()
     for y in sem.nodes(ast.Yield, ast.YieldFrom):
