@@ -403,7 +403,7 @@ class _AsyncScopes:
                 tree = ast.parse(text)
         except (SyntaxError, ValueError):
             return
-        from asynclint.semantics.model import _child_nodes  # ast.walk without the ctx nodes
+        from asynclint.semantics.scopes import _child_nodes  # ast.walk without the ctx nodes
 
         kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
         stack = [tree]
