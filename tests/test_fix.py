@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from asynclint.cli import main
 from asynclint.config import Config
-from asynclint.engine import Linter
 from asynclint.finding import Edit, Finding, Fix
-from asynclint.fix import InvalidFix, add_imports, apply_edits, engine_lint, fix_text
+from asynclint.fix import InvalidFix, add_imports, apply_edits, fix_text
 from asynclint.registry import rules_by_code
+from asynclint.workspace import Workspace
 
 BAD = "import time\n\n\nasync def f():\n    time.sleep(1)\n    x = time.sleep(2)\n"
 BAD_FIXED = "import time\nimport asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n    x = time.sleep(2)\n"
@@ -45,8 +45,7 @@ def write(path: Path, text: str) -> Path:
 
 def engine_fix(text: str, unsafe: bool = False, **config):
     cfg = Config(**config) if config else Config()
-    linter = Linter(cfg)
-    return fix_text(text, engine_lint(linter, "example.py", "example.py", None), unsafe=unsafe)
+    return Workspace(cfg).fix_text(text, "example.py", unsafe=unsafe)
 
 
 # ---------------------------------------------------------------------- the CLI modes

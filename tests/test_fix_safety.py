@@ -112,7 +112,7 @@ SHADOWS = {
 
 
         async def f(asyncio):
-            time.sleep(0)
+            time.sleep(0.01)
             return asyncio
         """,
         "asyncio.run(m.f(5)) == 5",
@@ -124,7 +124,7 @@ SHADOWS = {
 
         async def f():
             asyncio = 5
-            time.sleep(0)
+            time.sleep(0.01)
             return asyncio
         """,
         "asyncio.run(m.f()) == 5",
@@ -135,7 +135,7 @@ SHADOWS = {
 
 
         async def f():
-            time.sleep(0)
+            time.sleep(0.01)
             return 1
 
 
@@ -150,7 +150,7 @@ SHADOWS = {
 
 
         async def f():
-            time.sleep(0)
+            time.sleep(0.01)
             return 1
 
 
@@ -168,7 +168,7 @@ SHADOWS = {
 
 
         async def f():
-            time.sleep(0)
+            time.sleep(0.01)
             return 1
         """,
         "__import__('asyncio').run(m.f()) == 1",
@@ -183,7 +183,7 @@ SHADOWS = {
             asyncio = 3
 
             async def f(self):
-                time.sleep(0)
+                time.sleep(0.01)
                 return 1
         """,
         "asyncio.run(m.C().f()) == 1",
@@ -244,7 +244,7 @@ def test_fresh_alias_is_used_when_the_name_is_taken(project):
 
 
         async def f(asyncio):
-            await asyncio_.sleep(0)
+            await asyncio_.sleep(0.01)
             return asyncio
     """)
 
@@ -256,11 +256,11 @@ def test_existing_import_is_reused_when_it_denotes_the_module(project):
 
 
         async def f(asyncio):
-            time.sleep(0)
+            time.sleep(0.01)
     """)
     (project / "m.py").write_text(code)
     asynclint("--fix", "--no-cache", "m.py", cwd=project)
-    assert (project / "m.py").read_text() == code.replace("time.sleep(0)", "await aio.sleep(0)")
+    assert (project / "m.py").read_text() == code.replace("time.sleep(0.01)", "await aio.sleep(0.01)")
 
 
 # ---------------------------------------------------------------------- the comment inside the call

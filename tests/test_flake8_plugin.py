@@ -4,6 +4,7 @@ same line, 1-based column, code and message, for every rule's examples and the f
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from asynclint.cli import main
-from asynclint.flake8_plugin import _project_summaries, codes_for
+from asynclint.flake8_plugin import _PRELINTED, _workspace, codes_for
 from asynclint.registry import all_rules
 from asynclint.rule import Example
 
@@ -285,7 +286,7 @@ def test_project_index_loaded_once_per_flake8_run(shop, capsys):
     from flake8.main.application import Application
 
     (shop / "app" / "jobs.py").write_text("from app.repo import audit\n\n\nasync def nightly():\n    audit('nightly')\n")
-    _project_summaries.cache_clear()
+    _workspace.cache_clear()
     app = Application()
     app.run(["--isolated", "--jobs=1", "--select=ASL1,ASL2", "app/service.py", "app/jobs.py"])
     out = capsys.readouterr().out.splitlines()
@@ -293,5 +294,7 @@ def test_project_index_loaded_once_per_flake8_run(shop, capsys):
         ["app/jobs.py:5:5:", "ASL201"],
         ["app/service.py:11:9:", "ASL201"], ["app/service.py:12:9:", "ASL201"], ["app/service.py:13:9:", "ASL101"],
     ]
-    info = _project_summaries.cache_info()
-    assert (info.misses, info.hits) == (1, 1)
+    # One workspace (configuration + index) for the run, and both files answered from the
+    # run that linted them together before flake8's checks started.
+    assert _workspace.cache_info().misses == 1
+    assert {os.path.basename(p) for p in _PRELINTED} == {"service.py", "jobs.py"}

@@ -104,3 +104,27 @@ def test_sarif_is_valid_per_microsofts_validator(tmp_path):
     results = json.loads(out.read_text())["runs"][0]["results"]
     errors = [r for r in results if r.get("level") == "error"]
     assert errors == []
+
+
+def test_findings_sharing_a_root_cause_are_shown_once_in_text_and_statistics():
+    """Issue 16: every call site of one blocking helper stays a finding (counted, at its own
+    line) but the text output shows the helper once, and --statistics counts root causes."""
+    def site(path, line, root):
+        return Finding(path, line, 5, line, 11, "ASL110", "transitive-blocking-call", f"`{root}` blocks", root=f"`{root}` (h.py:3)")
+
+    findings = [site("a.py", 10, "load()"), site("a.py", 12, "save()"), site("a.py", 20, "load()"), site("b.py", 4, "load()")]
+    text = render("text", findings, files_checked=2)
+    assert text.splitlines() == [
+        "a.py:10:5: ASL110 `load()` blocks",
+        "    ... and 2 more call sites of `load()` (h.py:3): a.py:20, b.py:4",
+        "a.py:12:5: ASL110 `save()` blocks",
+        "",
+        "Found 4 findings in 2 files checked.",
+    ]
+    assert render("concise", findings).count("\n") == 4
+    from asynclint.output.text import render_statistics
+
+    stats = render_statistics(findings).splitlines()
+    assert stats[0].split() == ["4", "ASL110", "transitive-blocking-call"]
+    assert stats[1].strip() == "from 2 root causes; most call sites: `load()` (h.py:3) 3, `save()` (h.py:3) 1"
+    assert json.loads(render("json", findings))[0]["root"] == "`load()` (h.py:3)"

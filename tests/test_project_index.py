@@ -178,8 +178,8 @@ def test_summary_records_functions_classes_attributes_and_calls():
     assert init.is_package and init.names["save_user"] == ("import", "app.repo.save_user")
     assert init.names["notify"] == ("import", "app.util.notify")
     config = linter.lint_path(str(root / "app" / "config.py"), "app/config.py").summary
-    assert config.functions["load_config"].calls == (("app.config.read_config", 10),)
-    assert config.functions["read_config"].calls == (("time.sleep", 5),)
+    assert config.functions["load_config"].calls == (("app.config.read_config", 10, None),)
+    assert config.functions["read_config"].calls == (("time.sleep", 5, None),)
 
 
 # ---------------------------------------------------------------------- index edge cases
@@ -407,3 +407,29 @@ def test_keyword_arguments_of_calls_and_class_definitions():
     run = lint_source(textwrap.dedent(src).lstrip("\n"), "k.py", Config(select=CODES))
     assert not run.errors
     assert {(f.line, f.code) for f in run.findings} == {(10, "ASL202"), (11, "ASL202")}
+
+
+def test_asl110_follows_isinstance_guards_of_the_first_helper(tmp_path):
+    """Issue 16: the call site's argument class decides an ``isinstance`` branch of the helper;
+    an argument of unknown class keeps the chain."""
+    from asynclint.config import Config
+    from asynclint.engine import lint_source
+
+    src = (
+        "import io\n"
+        "from pathlib import Path\n"
+        "def load(src, *, mode='rb'):\n"
+        "    if isinstance(src, (str, Path)):\n"
+        "        with open(src, mode) as f:\n"
+        "            return f.read()\n"
+        "    return src.read()\n"
+        "async def main(data, unknown):\n"
+        "    load(io.BytesIO(data))\n"
+        "    load('config.toml')\n"
+        "    load(Path('x'))\n"
+        "    load(unknown)\n"
+        "    load(src=io.BytesIO(data))\n"
+    )
+    run = lint_source(src, "m.py", Config(select=("ASL110",)))
+    assert sorted(f.line for f in run.findings) == [10, 11, 12]
+    assert {f.root for f in run.findings} == {"`load()` (m.py:3)"}

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from asynclint.config import Config
-from asynclint.engine import Linter, finish
 from asynclint.registry import all_rules
 from asynclint.rule import Example, Rule
+from asynclint.workspace import Workspace
 
 # The runtime rules' examples are programs: tests/test_runtime_rule_examples.py runs them.
 CASES = [
@@ -37,12 +37,12 @@ def run_example(rule: type[Rule], ex: Example, tmp_path: Path, select: tuple[str
     main.write_text(ex.source)
     options = tuple(sorted((k, v if not isinstance(v, dict) else tuple(sorted(v.items()))) for k, v in ex.config.items()))
     cfg = Config(select=select or (rule.code,), rule_options=options, target_version=ex.target_version or (3, 12), base_dir=str(tmp_path))
-    linter = Linter(cfg, tmp_path)
-    results = [linter.lint_path(str(main), "example.py")]
+    ws = Workspace(cfg.with_(cache=False), tmp_path)
+    results = [ws.pass1_path(str(main), "example.py")]
     for rel in ex.files:
         if rel.endswith(".py"):
-            results.append(linter.lint_path(str(tmp_path / rel), rel))
-    run = finish(results, cfg, tmp_path, linter)
+            results.append(ws.pass1_path(str(tmp_path / rel), rel))
+    run = ws.finish(results)
     assert not run.errors, run.errors
     return [f for f in run.findings if f.path == "example.py"]
 
@@ -77,16 +77,16 @@ _EXPECT_MARK = re.compile(r"[ \t]*#\s*expect:[A-Z0-9, \t]*$", re.MULTILINE)
 def fix_example(rule: type[Rule], ex: Example, tmp_path: Path):
     """``--fix`` (plus ``--unsafe-fixes`` when the example says so) on the example, with its
     ``# expect:`` markers removed; returns (outcome, a lint function for the same project)."""
-    from asynclint.fix import engine_lint, fix_text
+    from asynclint.fix import fix_text
 
     run_example(rule, ex, tmp_path)  # writes the project
     source = _EXPECT_MARK.sub("", ex.source)
     (tmp_path / "example.py").write_text(source)
     options = tuple(sorted((k, v if not isinstance(v, dict) else tuple(sorted(v.items()))) for k, v in ex.config.items()))
     cfg = Config(select=(rule.code,), rule_options=options, target_version=ex.target_version or (3, 12), base_dir=str(tmp_path))
-    linter = Linter(cfg, tmp_path)
-    others = [linter.lint_path(str(tmp_path / rel), rel).summary for rel in ex.files if rel.endswith(".py")]
-    lint = engine_lint(linter, str(tmp_path / "example.py"), "example.py", tmp_path, [s for s in others if s is not None])
+    ws = Workspace(cfg.with_(cache=False), tmp_path)
+    others = [ws.pass1_path(str(tmp_path / rel), rel).summary for rel in ex.files if rel.endswith(".py")]
+    lint = ws.relinter(str(tmp_path / "example.py"), "example.py", [s for s in others if s is not None])
     return fix_text(source, lint, unsafe=ex.unsafe), lint
 
 

@@ -15,7 +15,7 @@ from asynclint.semantics import SemanticModel
 from asynclint.semantics import flow
 
 FIXTURES = Path(__file__).parent / "fixtures"
-MINE = ("ASL203", "ASL206", "ASL207", "ASL301", "ASL302", "ASL303", "ASL901", "ASL902", "ASL903", "ASL904")
+MINE = ("ASL203", "ASL206", "ASL207", "ASL301", "ASL302", "ASL303", "ASL901", "ASL902", "ASL903", "ASL904", "ASL905")
 FIXTURE_FILES = sorted(
     p for area in ("cancellation", "tasks", "opt_in") for p in (FIXTURES / area).glob("*.py")
 )
@@ -127,11 +127,58 @@ def test_messages_name_the_problem_and_the_remedy():
         "        await job()\n"
         "    except asyncio.CancelledError:\n"
         "        pass\n"
+        "async def caller(job):\n"
+        "    await main(job)\n"
     )
     by_code = {f.code: f.message for f in lint(src)}
     assert "TaskGroup" in by_code["ASL203"] and "garbage-collected" in by_code["ASL203"]
     assert "`raise`" in by_code["ASL301"]
     assert set(by_code) == {"ASL203", "ASL301"}
+
+
+def test_swallowed_cancellation_message_says_what_goes_wrong_per_shape():
+    """Issue 16: the code after the handler runs on; the awaiting caller goes on; or (ASL905,
+    opt-in) the task's top-level coroutine ends as finished rather than cancelled."""
+    src = (
+        "import asyncio\n"
+        "async def loop(conn):\n"
+        "    while True:\n"
+        "        try:\n"
+        "            await conn.read()\n"
+        "        except asyncio.CancelledError:\n"
+        "            conn.log('again')\n"
+        "async def fetch(conn):\n"
+        "    try:\n"
+        "        return await conn.read()\n"
+        "    except asyncio.CancelledError:\n"
+        "        return None\n"
+        "async def poll(conn):\n"
+        "    try:\n"
+        "        await conn.read()\n"
+        "    except BaseException:\n"
+        "        pass\n"
+        "def start(conn):\n"
+        "    return asyncio.create_task(poll(conn)), loop, fetch\n"
+    )
+    found = {(f.line, f.code): f.message for f in lint(src, select=("ASL301", "ASL905"))}
+    assert set(found) == {(6, "ASL301"), (11, "ASL301"), (16, "ASL905")}
+    assert found[(6, "ASL301")] == (
+        "`except CancelledError` can finish without re-raising, and the code after it goes on running: "
+        "`task.cancel()` does not stop this task; end the handler with `raise`"
+    )
+    assert found[(11, "ASL301")] == (
+        "`except CancelledError` can finish without re-raising, so `fetch()` returns normally when its task is "
+        "cancelled and the caller awaiting it goes on as if nothing happened: the task is not stopped; "
+        "end the handler with `raise`"
+    )
+    assert found[(16, "ASL905")] == (
+        "`except BaseException` can finish without re-raising, so `poll()` ends normally when its task is "
+        "cancelled: the task ends as finished, not cancelled, and whoever waits on it (`await task`, "
+        "`asyncio.wait_for`, `asyncio.timeout`) never sees the cancellation (no `TimeoutError` either); "
+        "end the handler with `raise`, or catch `Exception` instead"
+    )
+    # Opt-in: the default selection leaves the end-of-task shape out.
+    assert {(f.line, f.code) for f in lint(src)} == {(6, "ASL301"), (11, "ASL301")}
 
 
 # ---------------------------------------------------------------- shared helpers

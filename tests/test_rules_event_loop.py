@@ -389,3 +389,17 @@ def test_asl402_websockets_legacy_protocols_are_protocols():
                 self.loop = loop or asyncio.get_event_loop()
         """
     assert lint(source, "ASL402") == []
+
+
+def test_asl405_one_finding_per_statement():
+    """Issue 16: a policy call and the policy class it is given are one pitfall."""
+    src = """
+    import asyncio
+
+    asyncio.set_event_loop_policy(asyncio.WindowsSelectorEventLoopPolicy())
+    if type(asyncio.get_event_loop_policy()) is asyncio.WindowsProactorEventLoopPolicy:
+        pass
+    class Quiet(asyncio.DefaultEventLoopPolicy):
+        policy = asyncio.get_event_loop_policy()
+    """
+    assert [(f.line, f.column) for f in lint(src, "ASL405")] == [(3, 1), (4, 9), (6, 13), (7, 14)]

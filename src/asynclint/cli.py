@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from asynclint import __version__
-from asynclint.config import FORMATS, ConfigError, load_config
+from asynclint.config import FORMATS, ConfigError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
@@ -135,20 +135,21 @@ def error(message: str) -> None:
 
 
 def run_check(paths: list[str], config_file: str | None, output_format: str | None, opts: dict) -> int:
-    from asynclint.engine import FileResult, Linter, finish, lint_files
-    from asynclint.files import discover, find_project_root
+    from asynclint.engine import FileResult
+    from asynclint.files import discover
     from asynclint.finding import FileError
     from asynclint.output import render
+    from asynclint.workspace import Workspace
 
+    if not paths:
+        paths = ["."]
     try:
-        config = load_config(config_file, overrides=cli_overrides(opts, output_format))
+        workspace = Workspace.load(paths, config_file=config_file, overrides=cli_overrides(opts, output_format))
     except ConfigError as e:
         error(str(e))
         return EXIT_ERROR
-    if not paths:
-        paths = ["."]
+    config = workspace.config
     stdin_name = opts.get("stdin_filename")
-    project_root = find_project_root([p for p in paths if p != "-"] or ["."])
     errors: list[FileError] = []
     results: list[FileResult] = []
     file_paths = [p for p in paths if p != "-"]
@@ -162,7 +163,7 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
     bar = ProgressBar() if wanted(config.quiet) else None
     try:
         fixing = bool(config.fix or opts.get("fix_only") or opts.get("diff"))
-        run = lint_files(disc.files, config, project_root, progress=bar, findings_only=not fixing, scope=file_paths)
+        run = workspace.lint_files(disc.files, progress=bar, findings_only=not fixing, scope=file_paths)
     finally:
         if bar is not None:
             bar.close()
@@ -170,16 +171,14 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
     if "-" in paths:
         data = sys.stdin.buffer.read()
         name = stdin_name or "-"
-        linter = Linter(config, project_root)
-        res = linter.lint_bytes(data, name, name)
-        stdin_run = finish([res], config, project_root, linter)
-        run.findings.extend(stdin_run.findings)
-        run.errors.extend(stdin_run.errors)
+        res = workspace.lint_text(data, name, name)
+        run.findings.extend(sorted(res.findings, key=lambda f: f.sort_key()))
+        run.errors.extend(res.errors)
         results.append(res)
     if config.fix or opts.get("fix_only") or opts.get("diff"):
         from asynclint.fix_cli import fix_and_report
 
-        return fix_and_report(results, disc.files, errors, config, project_root, opts, data if "-" in paths else None, stdin_name or "-")
+        return fix_and_report(results, disc.files, errors, workspace, opts, data if "-" in paths else None, stdin_name or "-")
     errors.extend(run.errors)
     findings = run.findings
     analysed = sum(1 for r in results if not any(e.message.startswith("cannot analyse") for e in r.errors))
@@ -218,6 +217,16 @@ def run_cmd(command, **opts) -> None:
     from asynclint.runtime.cli_run import run_command
 
     sys.exit(run_command(list(command), **opts))
+
+
+@main.command("server")
+def server_cmd() -> None:
+    """Run the language server for editors (LSP over stdin/stdout): diagnostics as you type,
+    quick fixes, `# noqa` actions, fix-all and hover. Editors start it themselves; see the
+    "Editors" page of the documentation for each editor's setup."""
+    from asynclint.lsp.server import serve
+
+    serve()
 
 
 @main.command("rules")

@@ -18,12 +18,13 @@ import os
 import re
 import traceback
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from asynclint.config import Config, thaw_option
 from asynclint.finding import FileError, Finding
+# Module names of files live below the engine (discovery needs them too); named here as before.
+from asynclint.project.modules import module_name_for, source_mentions  # noqa: F401
 from asynclint.suppression import Suppressions, parse_suppressions
 
 if TYPE_CHECKING:
@@ -77,42 +78,6 @@ def ignored_codes(config: Config, path: str) -> frozenset[str]:
         for c in codes:
             out |= expand(c)
     return frozenset(out)
-
-
-@lru_cache(maxsize=4096)
-def _package_parts(directory: str) -> tuple[str, ...]:
-    """Names of the regular packages ``directory`` is nested in, outermost first ('' if none)."""
-    parts: list[str] = []
-    d = directory
-    while os.path.isfile(os.path.join(d, "__init__.py")):
-        d, name = os.path.split(d)
-        parts.append(name)
-        if not name:
-            break
-    return tuple(reversed(parts))
-
-
-def module_name_for(path: Path, root: Path | None) -> tuple[str, bool]:
-    """Dotted module name of ``path``, as Python would import it: through the chain of
-    ``__init__.py`` packages above it; for a file outside any package (scripts, namespace
-    packages), its path under the project ``root`` (packages under ``src/`` too)."""
-    is_package = path.name == "__init__.py"
-    directory = os.path.dirname(os.path.abspath(path))
-    packages = _package_parts(directory)
-    if packages:
-        parts = list(packages) if is_package else [*packages, path.stem]
-        return ".".join(parts), is_package
-    p = path.resolve() if root is not None else path
-    try:
-        rel = p.relative_to(root) if root is not None else Path(path.name)
-    except ValueError:
-        rel = Path(path.name)
-    parts = list(rel.with_suffix("").parts)
-    if len(parts) > 1 and parts[0] in ("src", "lib", "python"):
-        parts = parts[1:]
-    if is_package:
-        parts = parts[:-1]
-    return ".".join(parts) or path.stem, is_package
 
 
 class Linter:
@@ -530,15 +495,6 @@ def _relint_changed(state: Any, items: Sequence[tuple[str, str]], config: Config
     return RunResult(files, findings, [e for errs in errors_of for e in errs], cache.stats)
 
 
-def source_mentions(path: str, word: str) -> bool:
-    """Whether the file's text contains ``word`` (a cheap filter before summarizing it)."""
-    try:
-        with open(path, "rb") as f:
-            return word.encode() in f.read()
-    except OSError:
-        return False
-
-
 def _size(path: str) -> int:
     try:
         return os.path.getsize(path)
@@ -601,11 +557,14 @@ def settle_results(results: list[FileResult], linter: Linter, index: Any, reads:
                     if not answer or any(index.answer(q) for q in d.unless):
                         continue
                     message = rule.conclude(d.question, answer, d.data)
+                    root, related = rule.root_cause(d.question, answer, d.data) if message is not None else ("", ())
                 except Exception as exc:  # noqa: BLE001
                     r.errors.append(FileError(r.path, f"internal error in {d.code}: {type(exc).__name__}: {exc}; {REPORT_HINT}"))
                     continue
                 if message is not None:
-                    r.findings.append(F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, message, d.fix))
+                    r.findings.append(
+                        F(d.path, d.line, d.column, d.end_line, d.end_column, d.code, rule.name, message, d.fix, related=related, root=root)
+                    )
         finally:
             if reads is not None:
                 reads.append(index.end_reads())

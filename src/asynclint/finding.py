@@ -58,6 +58,9 @@ class Finding:
     fix: Fix | None = None
     origin: str = "static"  # "static" | "runtime"
     related: tuple[Related, ...] = ()
+    # The one cause several findings share, shown once for all of them (text output,
+    # --statistics, editors): for ASL110, the blocking helper "`load()` (app/config.py:8)".
+    root: str = ""
     # Runtime extras (count of occurrences, duration, test id, stack) live here.
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -79,6 +82,8 @@ class Finding:
         }
         if self.related:
             d["related"] = [asdict(r) for r in self.related]
+        if self.root:
+            d["root"] = self.root
         if self.extra:
             d.update({k: v for k, v in self.extra.items() if k not in d})
         return d

@@ -24,7 +24,6 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path
 
 from asynclint.atomic import TargetChanged, replace_atomically
 from asynclint.cache import digest
@@ -686,35 +685,14 @@ class FileFix:
         return encode_like(self.original, self.after)
 
 
-def engine_lint(linter, path: str, display: str, project_root: Path | None, other_summaries: Sequence = ()) -> LintFn:
-    """Relint a text of ``path`` with the engine, settling project-wide call sites against the
-    other files' summaries."""
-    from asynclint.engine import settle
-
-    def finish(result) -> tuple[list[Finding], list[str]]:
-        if result.deferred:
-            settle([result], linter, project_root, other_summaries)
-        return sorted(result.findings, key=Finding.sort_key), [e.message for e in result.errors]
-
-    def lint(text: str) -> tuple[list[Finding], list[str]]:
-        return finish(linter.lint_bytes(text, path, display))
-
-    def with_tree(text: str, tree: ast.Module) -> tuple[list[Finding], list[str]]:
-        """``lint`` of a text the fixer has just parsed (and compiled), without parsing it again."""
-        from asynclint.engine import module_name_for
-        from asynclint.rule import FileInfo
-
-        module, is_package = module_name_for(Path(path), project_root)
-        info = FileInfo(path=path, display_path=display, module=module, target_version=linter.config.target_version)
-        return finish(linter.lint_tree(tree, text, info, is_package))
-
-    lint.with_tree = with_tree  # type: ignore[attr-defined]
-    return lint
+# relinter(path, display, other summaries) -> a LintFn for that file (Workspace.relinter).
+Relinter = Callable[[str, str, Sequence], LintFn]
 
 
-def fix_results(results, items: dict[str, str], linter, project_root: Path | None, *, unsafe: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> list[FileFix]:
+def fix_results(results, items: dict[str, str], relinter: Relinter, *, unsafe: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> list[FileFix]:
     """Fix every linted file that has applicable fixes; ``results`` (engine FileResults) are
-    updated in place to what is left after fixing. ``items`` maps display path -> real path."""
+    updated in place to what is left after fixing. ``items`` maps display path -> real path;
+    ``relinter`` lints the successive texts of a file with the project around it."""
     from asynclint.source import CannotAnalyse, decode
 
     fixes: list[FileFix] = []
@@ -739,7 +717,7 @@ def fix_results(results, items: dict[str, str], linter, project_root: Path | Non
             r.errors.append(FileError(r.path, f"cannot fix: {e}"))
             continue
         others = [o.summary for o in results if o is not r and o.summary is not None]
-        lint = engine_lint(linter, path or r.path, r.path, project_root, others)
+        lint = relinter(path or r.path, r.path, others)
         before_findings, before_errors = list(r.findings), list(r.errors)
         first = (before_findings, [e.message for e in before_errors])
         if path is not None and getattr(r, "content_digest", None) != digest(data):
@@ -771,10 +749,10 @@ class FixRun:
         return sum(f.fixed for f in self.files)
 
 
-def fix_run(results, items: dict[str, str], linter, project_root: Path | None, *, unsafe: bool, write: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> FixRun:
+def fix_run(results, items: dict[str, str], relinter: Relinter, *, unsafe: bool, write: bool, stdin: bytes | None = None, stdin_name: str | None = None) -> FixRun:
     """Fix the files of a lint run (``results`` are updated in place) and, with ``write``,
     save every changed file on disk (stdin is never written: the caller prints it)."""
-    files = fix_results(results, items, linter, project_root, unsafe=unsafe, stdin=stdin, stdin_name=stdin_name)
+    files = fix_results(results, items, relinter, unsafe=unsafe, stdin=stdin, stdin_name=stdin_name)
     errors: list[FileError] = []
     if write:
         kept = []

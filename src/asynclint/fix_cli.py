@@ -15,21 +15,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def fix_and_report(results, items, errors: list[FileError], config, project_root: Path | None, opts: dict, stdin: bytes | None, stdin_name: str) -> int:
+def fix_and_report(results, items, errors: list[FileError], workspace, opts: dict, stdin: bytes | None, stdin_name: str) -> int:
     """``results``: the lint run; ``items``: (path, display) pairs linted from disk;
-    ``errors``: the problems found before linting (missing paths). Returns the exit status."""
+    ``errors``: the problems found before linting (missing paths); ``workspace``: the
+    run's :class:`asynclint.workspace.Workspace`. Returns the exit status."""
     from asynclint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error
-    from asynclint.engine import Linter
-    from asynclint.fix import fix_run, unified_diff
+    from asynclint.fix import unified_diff
     from asynclint.output import render
 
+    config = workspace.config
     diff, fix_only = bool(opts.get("diff")), bool(opts.get("fix_only"))
-    linter = Linter(config, project_root)
-    run = fix_run(
+    run = workspace.fix_run(
         results,
         {display: path for path, display in items},
-        linter,
-        project_root,
         unsafe=config.unsafe_fixes,
         write=not diff,
         stdin=stdin,

@@ -130,6 +130,12 @@ class Rule:
         plain values only (pending questions are pickled), never ast nodes."""
         return None
 
+    def root_cause(self, question: Question, answer: Answer, data: dict[str, Any]) -> tuple[str, tuple]:
+        """The cause several findings share, shown once for all of them (``Finding.root``),
+        and related locations (``Finding.related``, e.g. the blocking helper's definition):
+        ("", ()) when each finding stands alone."""
+        return "", ()
+
     @classmethod
     def doc_url(cls) -> str:
         from asynclint import DOCS_URL
@@ -216,13 +222,16 @@ class RuleContext:
             return
         message = self.rule.conclude(question, answer, data)
         if message is not None:
-            self.report(at, message, fix)
+            root, related = self.rule.root_cause(question, answer, data)
+            self.report(at, message, fix, root=root, related=related)
 
     @property
     def target_version(self) -> tuple[int, int]:
         return self.file.target_version
 
-    def report(self, node: ast.AST, message: str, fix: Fix | None = None, end_node: ast.AST | None = None) -> None:
+    def report(
+        self, node: ast.AST, message: str, fix: Fix | None = None, end_node: ast.AST | None = None, root: str = "", related: tuple = ()
+    ) -> None:
         from asynclint.finding import Finding
 
         sem = self.sem
@@ -238,6 +247,8 @@ class RuleContext:
                 name=self.rule.name,
                 message=message,
                 fix=fix,
+                related=related,
+                root=root,
             )
         )
 

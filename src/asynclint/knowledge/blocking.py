@@ -20,7 +20,8 @@ def _methods(owners: tuple[str, ...], methods: tuple[str, ...], code: str, inste
 
 
 SLEEP = {
-    "time.sleep": Blocking("ASL101", "await asyncio.sleep(...)"),
+    # ``time.sleep(0)`` only yields the GIL: it does not hold the loop up.
+    "time.sleep": Blocking("ASL101", "await asyncio.sleep(...)", (("secs", 0, 0),)),
 }
 
 _HTTP_AIO = "aiohttp or `httpx.AsyncClient`"
@@ -230,3 +231,19 @@ def blocking_for(name: str | None) -> Blocking | None:
     if name is None:
         return None
     return BLOCKING.get(name)
+
+
+_BY_METHOD: dict[str, tuple[Blocking, ...]] | None = None
+
+
+def nonblocking_by_method(method: str) -> tuple[Blocking, ...]:
+    """The table's entries for methods named ``method`` that some argument makes
+    non-blocking (``shutdown`` -> the executors' ``shutdown(wait=False)``)."""
+    global _BY_METHOD
+    if _BY_METHOD is None:
+        by: dict[str, list[Blocking]] = {}
+        for name, entry in BLOCKING.items():
+            if entry.nonblocking:
+                by.setdefault(name.rsplit(".", 1)[-1], []).append(entry)
+        _BY_METHOD = {m: tuple(es) for m, es in by.items()}
+    return _BY_METHOD.get(method, ())

@@ -23,7 +23,7 @@ class ModuleLoader:
     for the modules the deferred call sites reach, so a huge repository (or a project root far
     above the linted files) costs what is imported, not every file under the root."""
 
-    PREFIXES = ("", "src", "lib", "python")  # as ``engine.module_name_for`` strips them
+    PREFIXES = ("", "src", "lib", "python")  # as ``modules.module_name_for`` strips them
 
     def __init__(self, root: Path, config: Config):
         self.root = root
@@ -44,7 +44,7 @@ class ModuleLoader:
 
     def locate(self, module: str) -> tuple[Path, bool] | None:
         """The file of ``module`` under the root and whether it is a package, or None."""
-        from asynclint.engine import module_name_for
+        from asynclint.project.modules import module_name_for
 
         parts = module.split(".")
         if not all(p.isidentifier() for p in parts):
@@ -63,7 +63,7 @@ class ModuleLoader:
     def modules_mentioning(self, word: str) -> list[str]:
         """Every module under the root whose source contains ``word``: the ones that may import
         a name (asked only for the rare module-level coroutine, so one walk is affordable)."""
-        from asynclint.engine import module_name_for, source_mentions
+        from asynclint.project.modules import module_name_for, source_mentions
 
         out = []
         for dirpath, dirnames, filenames in os.walk(self.root):

@@ -9,7 +9,7 @@ a coroutine, never an async context manager, never blocking.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from asynclint.knowledge.blocking import blocking_for
@@ -359,7 +359,10 @@ class ProjectIndex:
         if fact == ASYNC_ITERABLE:
             return self.async_iterable(subject)
         if fact == BLOCKING_CHAIN:
-            found = self.blocking_chain(subject, _configured_matcher(params) if params else None)
+            from asynclint.semantics.guards import split_params
+
+            patterns, arguments = split_params(params)
+            found = self.blocking_chain(subject, _configured_matcher(patterns) if patterns else None, arguments)
             return Chain(*found) if found is not None else None
         if fact == TYPE_OF:
             return self.type_of(subject)
@@ -446,16 +449,35 @@ class ProjectIndex:
         return found
 
     # ------------------------------------------------------------------ ASL110
-    def blocking_chain(self, ref: str | None, also_blocking: Callable[[str], bool] | None = None) -> tuple[Value, tuple[str, ...]] | None:
+    def blocking_chain(
+        self, ref: str | None, also_blocking: Callable[[str], bool] | None = None, arguments: tuple | None = None
+    ) -> tuple[Value, tuple[str, ...]] | None:
         """For a call of a project sync function that reaches a blocking call: the function and
         the chain of labels, ``("load()", "read_config()", "open()")``. ``also_blocking`` adds
-        names the configuration lists as blocking (ASL109's ``blocking-calls``)."""
+        names the configuration lists as blocking (ASL109's ``blocking-calls``). ``arguments``
+        (the call's argument classes, ``semantics.guards.argument_classes``) drop the calls of
+        the first function that run only on an ``isinstance`` branch those arguments never take:
+        ``File(io.BytesIO(data))`` does not reach the ``open(fp)`` of the path branch."""
         v = self.value(ref)
         target = self._sync_body(v)
         if target is None:
             return None
-        chain = self._chain(target, set(), also_blocking)
+        if arguments is not None and any(g is not None for _r, _l, g in target.function.calls):
+            chain = self._chain_guarded(target, also_blocking, arguments)
+        else:
+            chain = self._chain(target, set(), also_blocking)
         return (target, chain) if chain else None
+
+    def _chain_guarded(self, fv: Value, also_blocking, arguments: tuple) -> tuple[str, ...] | None:
+        from asynclint.semantics.guards import branch_taken
+
+        positional, keywords = arguments
+        calls = tuple(c for c in fv.function.calls if c[2] is None or branch_taken(c[2], positional, keywords) is not False)
+        if len(calls) == len(fv.function.calls):
+            return self._chain(fv, set(), also_blocking)
+        narrowed = Value(fv.kind, fv.name, fv.module, replace(fv.function, calls=calls), fv.cls)
+        # Not memoised under the function's key: the answer holds for these arguments only.
+        return self._chain(narrowed, set(), also_blocking, memo=False)
 
     def _sync_body(self, v: Value) -> Value | None:
         """The project function whose body runs when ``v`` is called synchronously."""
@@ -471,17 +493,17 @@ class ProjectIndex:
             return None
         return v
 
-    def _chain(self, start: Value, active: set[str], also_blocking) -> tuple[str, ...] | None:
+    def _chain(self, start: Value, active: set[str], also_blocking, memo: bool = True) -> tuple[str, ...] | None:
         """The first chain of calls from ``start`` to a blocking call (depth first, in call
         order), memoized per function. Iterative: a chain of thousands of sync helpers must
         not exhaust the interpreter's stack (it did at about 500)."""
         stack: list[list] = []  # [function value, memo key, its remaining calls, result]
         reads_base = len(self._reads)
 
-        def enter(fv: Value) -> tuple[bool, tuple[str, ...] | None]:
+        def enter(fv: Value, keyed: bool = True) -> tuple[bool, tuple[str, ...] | None]:
             """(entered, result): a new frame to explore, or the answer known already."""
-            key = (fv.module.module, fv.function.name, also_blocking)
-            if key in self._chains:
+            key = (fv.module.module, fv.function.name, also_blocking) if keyed else None
+            if key is not None and key in self._chains:
                 if self._track:
                     self._replay(self._chain_reads.get(key))
                 return False, self._chains[key]
@@ -494,7 +516,9 @@ class ProjectIndex:
             return True, None
 
         try:
-            entered, known = enter(start)
+            # ``memo=False``: a function narrowed to some of its calls, whose answer holds for
+            # one call's arguments only: not memoised under the function's key.
+            entered, known = enter(start, memo)
             if not entered:
                 return known
             answer: tuple[str, ...] | None = None
@@ -536,11 +560,11 @@ class ProjectIndex:
                 stack.pop()
                 result = frame[3]
                 active.discard(fv.name)
-                if result is not None or not active:
+                if key is not None and (result is not None or not active):
                     self._chains[key] = result
                 if self._track:
                     reads = frozenset(self._reads.pop())
-                    if key in self._chains:
+                    if key is not None and key in self._chains:
                         self._chain_reads[key] = reads
                     self._replay(reads)
                 answer, returned = result, True

@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from asynclint.semantics.guards import guard_of
 from asynclint.semantics.refs import annotation_ref, generator_functions, is_outside_project, value_ref
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ class FunctionSummary:
     is_generator: bool
     decorators: tuple[str, ...] = ()  # refs; "?" when unknown
     returns: str | None = None  # ref of the returned value, from the annotation
-    calls: tuple[tuple[str, int], ...] = ()  # sync functions only: (callee ref, line)
+    # sync functions only: (callee ref, line, guard): ``guard`` is the ``isinstance`` test on a
+    # parameter that the call runs under (see ``semantics.guards.guard_of``), or None.
+    calls: tuple[tuple[str, int, tuple | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ def _module_name(sem: SemanticModel, name: str, binds) -> tuple[str, str] | None
     return None
 
 
-def _sync_calls(sem: SemanticModel) -> dict[int, list[tuple[str, int]]]:
+def _sync_calls(sem: SemanticModel) -> dict[int, list[tuple[str, int, tuple | None]]]:
     """Calls each sync function makes itself: not in nested defs or lambdas, not awaited,
     not inside an argument handed to a thread."""
     out: dict[int, list[tuple[str, int]]] = {}
@@ -156,22 +159,38 @@ def _sync_calls(sem: SemanticModel) -> dict[int, list[tuple[str, int]]]:
         if _in_thread_handoff(sem, call, func):
             continue
         ref = value_ref(sem, call.func)
-        if ref is not None and not _returns_at_once(ref, call):
-            out.setdefault(id(func), []).append((ref, call.lineno))
+        if ref is not None and not _returns_at_once(ref, call) and not _cannot_block(sem, call):
+            out.setdefault(id(func), []).append((ref, call.lineno, guard_of(sem, call, func)))
     return out
 
 
 def _returns_at_once(ref: str, call: ast.Call) -> bool:
-    """A library call made non-blocking by its arguments (``q.get(block=False)``)."""
-    from asynclint.knowledge.blocking import blocking_for
+    """A library call made non-blocking by its arguments (``q.get(block=False)``). Through
+    ``self.``/``super()`` the callee may be a project method overriding the library's or an
+    inherited one: arguments that make a blocking library method of that name return at once
+    count the same (``super().shutdown(wait=False)`` in an executor subclass)."""
+    from asynclint.knowledge.blocking import blocking_for, nonblocking_by_method
     from asynclint.project.index import KNOWLEDGE
     from asynclint.rules._blocking import returns_at_once
 
-    if not (call.args or call.keywords) or not is_outside_project(ref):
+    if not (call.args or call.keywords):
         return False
-    v = KNOWLEDGE.value(ref)
-    b = blocking_for(v.name) if v.kind == "external" else None
-    return b is not None and returns_at_once(call, b)
+    if is_outside_project(ref):
+        v = KNOWLEDGE.value(ref)
+        b = blocking_for(v.name) if v.kind == "external" else None
+        if b is not None:
+            return returns_at_once(call, b)
+    if type(call.func) is ast.Attribute:
+        return any(returns_at_once(call, b) for b in nonblocking_by_method(call.func.attr))
+    return False
+
+
+def _cannot_block(sem: SemanticModel, call: ast.Call) -> bool:
+    """An unbounded queue's ``put()``, a ``get()`` after waiting until it is non-empty."""
+    from asynclint.rules._blocking import cannot_block
+
+    name = sem.call_name(call)
+    return name is not None and cannot_block(sem, call, name)
 
 
 def _in_thread_handoff(sem: SemanticModel, node: ast.AST, stop: ast.AST) -> bool:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
-from asynclint.knowledge.blocking import BLOCKING, Blocking
+from asynclint.knowledge.blocking import BLOCKING, FILE_TYPES, Blocking
 from asynclint.rule import Option, Rule, RuleContext
+from asynclint.semantics.flow import contains_await_point
 
 if TYPE_CHECKING:
     from asynclint.semantics.model import SemanticModel
@@ -47,6 +48,88 @@ def returns_at_once(call: ast.Call, blocking: Blocking) -> bool:
     return False
 
 
+def cannot_block(sem, call: ast.Call, name: str) -> bool:
+    """Calls the table lists as blocking that cannot block here, by what surrounds them:
+    ``put()`` on a queue not known to be bounded (a ``Queue()`` without ``maxsize`` never
+    fills up, and neither does a ``multiprocessing`` queue, whose default bound is the
+    platform's semaphore maximum); ``get()`` right after a loop that awaits until the same
+    queue is non-empty (``while q.empty(): await asyncio.sleep(0.1)``)."""
+    if name in _QUEUE_PUTS:
+        return type(call.func) is ast.Attribute and not bounded_queue(sem, call.func.value)
+    if name in _QUEUE_GETS:
+        return type(call.func) is ast.Attribute and _after_wait_until_nonempty(sem, call)
+    return False
+
+
+_QUEUE_PUTS = frozenset({"queue.Queue.put", "multiprocessing.queues.Queue.put"})
+_QUEUE_GETS = frozenset({"queue.Queue.get", "multiprocessing.queues.Queue.get"})
+
+
+def bounded_queue(sem, receiver: ast.AST) -> bool:
+    """Whether the queue ``receiver`` names is made with a ``maxsize`` (positional or keyword)
+    other than ``0`` in this module: by a constructor call right there, or assigned to the
+    name or to the ``self.`` attribute. A queue made elsewhere (a parameter, an annotation
+    only) counts as unbounded, as almost all queues are."""
+    values: list[ast.AST] = []
+    if type(receiver) is ast.Call:
+        values.append(receiver)
+    elif type(receiver) is ast.Name:
+        values += [b.value for b in sem.lookup(receiver.id, sem.scope_of(receiver)) or () if b.value is not None]
+    elif type(receiver) is ast.Attribute and type(receiver.value) is ast.Name:
+        func = sem.enclosing_function(receiver)
+        info = sem.enclosing_class(func) if func is not None else None
+        if info is not None and func.args.args and func.args.args[0].arg == receiver.value.id:
+            values += [b.value for b in info.attrs.get(receiver.attr, ()) if b.value is not None]
+    for value in values:
+        if type(value) is not ast.Call:
+            continue
+        size = value.args[0] if value.args else next((k.value for k in value.keywords if k.arg == "maxsize"), None)
+        if size is not None and not (type(size) is ast.Constant and type(size.value) is int and size.value <= 0):
+            return True
+    return False
+
+
+def _after_wait_until_nonempty(sem, call: ast.Call) -> bool:
+    queue = ast.dump(call.func.value)
+    stmt: ast.AST = call
+    while not isinstance(stmt, ast.stmt):
+        stmt = sem.parent(stmt)
+    parent = sem.parent(stmt)
+    for _, block in ast.iter_fields(parent):
+        if type(block) is list and any(s is stmt for s in block):
+            i = next(k for k, s in enumerate(block) if s is stmt)
+            before = block[i - 1] if i else None
+            return (
+                type(before) is ast.While
+                and _tests_empty(before.test, queue)
+                and contains_await_point(before.body)
+                and not any(type(n) is ast.Break for n in ast.walk(before))
+            )
+    return False
+
+
+def _tests_empty(test: ast.AST, queue: str) -> bool:
+    """``q.empty()``, ``not q.qsize()``, ``q.qsize() == 0`` on the queue dumped as ``queue``."""
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        test = test.operand
+        wanted = "qsize"
+    elif type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.Eq:
+        right = test.comparators[0]
+        if not (type(right) is ast.Constant and right.value == 0):
+            return False
+        test = test.left
+        wanted = "qsize"
+    else:
+        wanted = "empty"
+    return (
+        type(test) is ast.Call
+        and type(test.func) is ast.Attribute
+        and test.func.attr == wanted
+        and not test.args
+        and ast.dump(test.func.value) == queue
+    )
+
+
 _UNSEEN = object()
 
 
@@ -68,9 +151,33 @@ def _decide(call: ast.Call, sem: SemanticModel) -> tuple[str, Blocking] | None:
         return None
     name = sem.call_name(call)
     entry = BLOCKING.get(name) if name is not None else None
-    if entry is None or returns_at_once(call, entry):
+    if entry is None or returns_at_once(call, entry) or cannot_block(sem, call, name):
+        return None
+    if entry.code == "ASL104" and _io_of_a_reported_open(sem, call, name):
         return None
     return name, entry
+
+
+def _io_of_a_reported_open(sem, call: ast.Call, name: str) -> bool:
+    """``f.read()`` on a file that an ``open()`` in async context made (``with open(p) as f``,
+    ``f = open(p)``): opening and reading it are one pitfall, reported once, on the
+    ``open()``."""
+    if name.rsplit(".", 1)[0] not in FILE_TYPES or type(call.func) is not ast.Attribute:
+        return False
+    receiver = call.func.value
+    if type(receiver) is not ast.Name:
+        return False
+    binds = sem.lookup(receiver.id, sem.scope_of(receiver))
+    if not binds:
+        return False
+    for b in binds:
+        opener = b.value
+        if type(opener) is not ast.Call or b.kind not in ("with", "assign"):
+            return False
+        found = _decide(opener, sem) if getattr(opener, "_asl_blocking", _UNSEEN) is _UNSEEN else opener._asl_blocking
+        if found is None or found[1].code != "ASL104":
+            return False
+    return True
 
 
 class BlockingCallRule(Rule):

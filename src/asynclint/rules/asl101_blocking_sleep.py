@@ -5,6 +5,7 @@ import ast
 from asynclint.finding import Fix
 from asynclint.knowledge.blocking import SLEEP
 from asynclint.rule import Example, Rule, RuleContext
+from asynclint.rules._blocking import returns_at_once
 
 
 class BlockingSleep(Rule):
@@ -20,7 +21,8 @@ class BlockingSleep(Rule):
     nested sync `def`/`lambda`, and not in an argument handed to a thread
     (`asyncio.to_thread`, `loop.run_in_executor`, `threading.Thread(target=...)`). The name is
     resolved through imports and aliases, so `from time import sleep as pause; pause(1)` is
-    found too, and a local function that happens to be called `sleep` is not.
+    found too, and a local function that happens to be called `sleep` is not. `time.sleep(0)`
+    is not flagged: it returns at once (it only lets other threads take the GIL).
 
     ## Why is this bad?
     `time.sleep` blocks the thread it runs in. In a coroutine that thread is the event loop's:
@@ -76,6 +78,7 @@ class BlockingSleep(Rule):
             async def poll(client):
                 await asyncio.sleep(0.5)
                 await asyncio.to_thread(time.sleep, 1)
+                time.sleep(0)  # only yields the GIL to other threads
 
             def sync_helper():
                 time.sleep(1)
@@ -98,7 +101,7 @@ class BlockingSleep(Rule):
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
         sem = ctx.sem
         name = sem.call_name(node)
-        if name not in SLEEP or not sem.in_async_context(node):
+        if name not in SLEEP or not sem.in_async_context(node) or returns_at_once(node, SLEEP[name]):
             return
         fix = None
         parent = sem.parent(node)

@@ -19,7 +19,9 @@ class BlockingFileIo(BlockingCallRule):
     (`os.listdir`, `os.stat`, `os.remove`, `os.makedirs`, `os.walk`, `os.path.exists`,
     `os.path.getsize`, ...), `shutil` copies, moves and `rmtree`, and `glob.glob`.
     Pure path arithmetic never is: `os.path.join`, `os.path.basename`, `Path.name`,
-    `Path.suffix`, `Path(...) / "x"`, `with_suffix()`.
+    `Path.suffix`, `Path(...) / "x"`, `with_suffix()`. Reads and writes on a file object that
+    an `open()` reported in the same function made (`with open(p) as f: f.read()`) are the
+    same pitfall and are not reported again.
 
     ## Why is this bad?
     Disk access blocks the thread that asks for it. On a network file system, a busy disk or a
@@ -34,7 +36,7 @@ class BlockingFileIo(BlockingCallRule):
             """
             async def load(path):
                 with open(path) as f:  # expect: ASL104
-                    return f.read()  # expect: ASL104
+                    return f.read()  # the same pitfall as the open(): reported once, there
             """
         ),
         Example(

@@ -21,6 +21,14 @@ class BlockingWaitPrimitive(BlockingCallRule):
     annotation, `self.` attribute); a call that cannot wait is left alone:
     `q.get(block=False)`, `lock.acquire(blocking=False)`, `event.wait(timeout=0)`.
 
+    `put()` waits only on a full queue, so it is flagged only on a queue made with a
+    `maxsize` in the same module (`queue.Queue(maxsize=100)`, by the name or the `self.`
+    attribute it is assigned to): a `Queue()` without one never fills up, nor does a
+    `multiprocessing` queue (also one from `get_context(...).Queue()`), and a queue made
+    elsewhere (a parameter) counts as unbounded. A `get()` right after a loop that awaits
+    until the same queue is non-empty (`while q.empty(): await asyncio.sleep(0.1)`) finds
+    an item and returns at once.
+
     ## Why is this bad?
     These calls park the calling thread until another thread or process acts. In a coroutine
     that thread runs the event loop, so nothing else progresses, and if the thread being
@@ -62,7 +70,7 @@ class BlockingWaitPrimitive(BlockingCallRule):
                 pool = ThreadPoolExecutor()
                 fut = pool.submit(work)
                 fut.result()  # expect: ASL107
-                Stack().put(1)  # expect: ASL107
+                Stack(maxsize=8).put(1)  # expect: ASL107
             """,
             title="aliases",
         ),
@@ -89,6 +97,23 @@ class BlockingWaitPrimitive(BlockingCallRule):
                 return fut.result(timeout=10)  # expect: ASL107
             """,
             title="self attributes and annotations",
+        ),
+        Example(
+            """
+            import asyncio
+            import queue
+
+            results = queue.Queue(maxsize=100)
+
+            async def publish(item):
+                results.put(item)  # expect: ASL107
+
+            async def next_job(q: queue.Queue):
+                if q.empty():
+                    await asyncio.sleep(0.1)  # one nap: the queue may still be empty
+                return q.get()  # expect: ASL107
+            """,
+            title="a bounded queue's put(); a get() not preceded by a wait until non-empty",
         ),
     )
     good = (
@@ -135,5 +160,25 @@ class BlockingWaitPrimitive(BlockingCallRule):
                 ", ".join(["a", "b"])
             """,
             title="method names alone",
+        ),
+        Example(
+            """
+            import asyncio
+            import multiprocessing
+            import queue
+
+            log = queue.Queue()
+
+            async def record(line, results: multiprocessing.Queue):
+                log.put(line)  # no maxsize: never full
+                multiprocessing.get_context("spawn").Queue().put(line)
+                results.put(line)  # made elsewhere: counted as unbounded
+
+            async def next_job(q: queue.Queue):
+                while q.empty():
+                    await asyncio.sleep(0.1)
+                return q.get()  # an item is there
+            """,
+            title="put() on an unbounded queue; get() after waiting until non-empty",
         ),
     )

@@ -3,9 +3,11 @@ from __future__ import annotations
 import ast
 
 from asynclint.facts import BLOCKING_CHAIN, Chain, Question
+from asynclint.finding import Related
 from asynclint.knowledge.blocking import blocking_for
 from asynclint.rule import Example, Rule, RuleContext
 from asynclint.rules._blocking import BLOCKING_CALLS_OPTION
+from asynclint.semantics.guards import argument_classes, encode_arguments
 from asynclint.semantics.refs import value_ref
 
 
@@ -26,6 +28,14 @@ class TransitiveBlockingCall(Rule):
     `load() -> read_config() -> open()`. Calls made inside an argument handed to a thread
     (`asyncio.to_thread`, `run_in_executor`) are not part of a chain, and a helper only
     passed to `asyncio.to_thread(helper)` is not called on the loop at all.
+
+    A blocking call that the first helper makes only under an `isinstance` test on one of
+    its parameters (`if isinstance(fp, io.IOBase): ... else: open(fp)`) is left out when the
+    call site's argument is known to take the other branch (`Helper(io.BytesIO(data))`, a
+    string literal, a `Path(...)`); with an argument of unknown type the chain is kept.
+    Arguments that make a library call non-blocking count through `self.` and `super()` as
+    well (`super().shutdown(wait=False)` in an executor subclass), and `put()` on a queue
+    made without `maxsize` never waits (see ASL107).
 
     ## Why is this bad?
     Wrapping a blocking call in a helper does not make it any less blocking: every task on the
@@ -87,6 +97,37 @@ class TransitiveBlockingCall(Rule):
             title="calls listed in `blocking-calls`",
             config={"blocking-calls": {"mycorp.db.query": "`await mycorp.db.aquery(...)`"}},
         ),
+        Example(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            class Pool(ThreadPoolExecutor):
+                def close(self):
+                    super().shutdown()  # waits for the running jobs
+
+            pool = Pool()
+
+            async def stop():
+                pool.close()  # expect: ASL110
+            """,
+            title="through `super()`",
+        ),
+        Example(
+            """
+            import io
+
+            class Attachment:
+                def __init__(self, fp):
+                    if isinstance(fp, io.IOBase):
+                        self.fp = fp
+                    else:
+                        self.fp = open(fp, "rb")
+
+            async def send(channel):
+                await channel.send(Attachment("report.pdf"))  # expect: ASL110
+            """,
+            title="a path given to a helper that opens paths",
+        ),
     )
     good = (
         Example(
@@ -114,6 +155,47 @@ class TransitiveBlockingCall(Rule):
                 pause()
             """
         ),
+        Example(
+            """
+            import queue
+            from concurrent.futures import ThreadPoolExecutor
+
+            class Pool(ThreadPoolExecutor):
+                def close(self):
+                    super().shutdown(wait=False)
+
+            class Log:
+                def __init__(self):
+                    self.lines = queue.Queue()
+
+                def add(self, line):
+                    self.lines.put(line)  # unbounded: never waits
+
+            pool = Pool()
+            log = Log()
+
+            async def stop():
+                pool.close()
+                log.add("stopped")
+            """,
+            title="non-blocking arguments through `super()`; an unbounded queue's put()",
+        ),
+        Example(
+            """
+            import io
+
+            class Attachment:
+                def __init__(self, fp):
+                    if isinstance(fp, io.IOBase):
+                        self.fp = fp
+                    else:
+                        self.fp = open(fp, "rb")
+
+            async def send(channel, data: bytes):
+                await channel.send(Attachment(io.BytesIO(data)))  # a file object: the open() branch never runs
+            """,
+            title="an `isinstance` branch the arguments never take",
+        ),
     )
 
     def __init__(self, options=None):
@@ -127,7 +209,7 @@ class TransitiveBlockingCall(Rule):
         ref = value_ref(sem, node.func)
         if ref is None or blocking_for(ref) is not None:  # a direct blocking call is ASL101-ASL109's
             return
-        ctx.ask(BLOCKING_CHAIN, ref, at=node, params=self.patterns)
+        ctx.ask(BLOCKING_CHAIN, ref, at=node, params=self.patterns + encode_arguments(*argument_classes(sem, node)))
 
     def conclude(self, question: Question, answer: Chain, data: dict) -> str:
         target, chain = answer
@@ -135,3 +217,10 @@ class TransitiveBlockingCall(Rule):
             f"`{target.label}()` defined at {target.where} blocks the event loop: {' -> '.join(chain)}. "
             f"Make it async, or call it with `await asyncio.to_thread(...)`"
         )
+
+    def root_cause(self, question: Question, answer: Chain, data: dict) -> tuple[str, tuple[Related, ...]]:
+        """Every call site of one blocking helper shares it: shown once, grouped."""
+        target, chain = answer
+        path, _, line = target.where.rpartition(":")
+        related = (Related(path, int(line), 1, f"`{target.label}()` blocks: {' -> '.join(chain)}"),) if line.isdigit() else ()
+        return f"`{target.label}()` ({target.where})", related

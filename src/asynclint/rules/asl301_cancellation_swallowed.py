@@ -4,17 +4,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from asynclint.rule import Example, Rule, RuleContext
-from asynclint.semantics.flow import (
-    BASE_EXCEPTION,
-    CANCELLED_ERROR,
-    always_raises,
-    cancellation_truth,
-    catches_cancellation,
-    contains_await_point,
-    exception_names,
-    stored_then_raised,
-    uncancels,
-)
+from asynclint.semantics.cancellation import CONTINUES, ENDS_TASK, RETURNS, Swallow, swallowed_by_handler, swallowed_by_suppress
 
 if TYPE_CHECKING:
     from asynclint.semantics.model import SemanticModel
@@ -46,9 +36,25 @@ class CancellationSwallowed(Rule):
     Also flags `contextlib.suppress(asyncio.CancelledError)` (or `BaseException`) in async
     context.
 
-    A broad handler (`BaseException`, bare `except:`) is only flagged when its `try` body can
-    actually be cancelled, that is when it awaits, or enters or iterates something async:
-    cancellation is delivered only at those points.
+    Cancellation is delivered only where the task suspends, so a handler is only flagged when
+    its `try` body can suspend (it awaits, or enters or iterates something async), and a
+    `suppress()` only when its `with` body can: `with suppress(CancelledError): task.cancel()`
+    swallows nothing of this task's. A handler after one of the same `try` that already takes
+    `CancelledError` (`except CancelledError: raise`, then `except BaseException: ...`) never
+    sees it and is not flagged.
+
+    The message says what goes wrong, by where control goes after the handler:
+
+    - the code after it runs on (the loop goes round again, the statements after the `try`
+      run): `task.cancel()` does not stop the task;
+    - the coroutine returns, and it is awaited by another coroutine of the module (or returns
+      a value someone reads): that caller goes on as if nothing had happened, so the task is
+      not stopped either.
+
+    When the coroutine simply ends and nothing in its module awaits it (a task's top-level
+    coroutine, a framework hook), the task does end, only as *finished* rather than
+    *cancelled*. That shape is often written on purpose and is reported by the opt-in rule
+    ASL905 instead.
 
     ## Why is this bad?
     `task.cancel()` works by raising `CancelledError` inside the task. A handler that eats it
@@ -64,8 +70,8 @@ class CancellationSwallowed(Rule):
 
     Waiting for a child task after cancelling it is not flagged: `task.cancel()` followed,
     in the same function, by `await task` (also under a `with`/`async with`, such as a
-    timeout) inside `except CancelledError` or `contextlib.suppress(CancelledError)` expects
-    the child's `CancelledError`.
+    timeout, and for a subscripted task such as `app[key]`) inside `except CancelledError` or
+    `contextlib.suppress(CancelledError)` expects the child's `CancelledError`.
     """
     bad = (
         Example(
@@ -83,6 +89,9 @@ class CancellationSwallowed(Rule):
                         await handle(item)
                     except BaseException:  # expect: ASL301
                         log_failure(item)
+
+            async def main(queue):
+                await worker(queue)  # goes on after worker() swallowed main's cancellation
             """
         ),
         Example(
@@ -139,6 +148,10 @@ class CancellationSwallowed(Rule):
                 with contextlib.suppress(asyncio.CancelledError):  # expect: ASL301
                     await self._task
                     await other
+
+            async def restart(self, other):
+                await stop(self, other)
+                await self.start()
             """,
             title="awaiting something that was not cancelled",
         ),
@@ -170,6 +183,22 @@ class CancellationSwallowed(Rule):
                     log.warning("cleanup failed: %r", e)
             """,
             title="errors collected but never raised",
+        ),
+        Example(
+            """
+            import asyncio
+
+            async def poll(conn):
+                while conn.is_open:
+                    try:
+                        await conn.ping()
+                    except asyncio.CancelledError:  # expect: ASL301
+                        conn.log("cancelled")
+                    except BaseException:  # the handler above already took the cancellation
+                        conn.log("failed")
+                        raise
+            """,
+            title="the first handler that takes `CancelledError` decides",
         ),
     )
     good = (
@@ -314,86 +343,77 @@ class CancellationSwallowed(Rule):
             """,
             title="cancelled child awaited under a timeout; errors collected and raised after the cleanup",
         ),
+        Example(
+            """
+            import asyncio
+            import contextlib
+
+            async def first_of(pending, app, key):
+                with contextlib.suppress(asyncio.CancelledError):
+                    for task in pending:
+                        task.cancel()  # nothing awaited: nothing of this task to cancel
+                app[key].cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await app[key]
+                try:
+                    return pending[0].result()
+                except asyncio.CancelledError:  # the child's, from a sync call
+                    return None
+
+            async def watch(pubsub, on_error):
+                while True:
+                    try:
+                        await pubsub.get_message()
+                    except asyncio.CancelledError:
+                        raise
+                    except BaseException as e:  # never sees the cancellation
+                        on_error(e)
+            """,
+            title="nothing awaited in the protected body; an earlier handler re-raises",
+        ),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: RuleContext) -> None:
-        sem = ctx.sem
-        what = catches_cancellation(sem, node)
-        if what is None or not sem.in_async_context(node):
-            return
-        if what != "CancelledError":
-            # Cancellation arrives only at an await point; nothing to swallow without one.
-            if not contains_await_point(sem.parent(node).body):
-                return
-        if always_raises(sem, node.body, cancellation_truth(sem, node)) or uncancels(node.body) or stored_then_raised(sem, node):
-            return
-        if what == "CancelledError" and _awaits_a_task_it_cancelled(sem, sem.parent(node).body, node):
-            return
-        shown = {"except:": "bare `except:`", "BaseException": "`except BaseException`", "CancelledError": "`except CancelledError`"}[what]
-        instead = "end the handler with `raise`" if what == "CancelledError" else "end the handler with `raise`, or catch `Exception` instead"
-        ctx.report(
-            node,
-            f"{shown} can finish without re-raising, so cancelling this task does not stop it; {instead}",
-            end_node=node.type,
-        )
+        found = swallowed_by_handler(ctx.sem, node)
+        if found is not None and found.shape != ENDS_TASK:
+            ctx.report(node, message(ctx.sem, node, found), end_node=node.type)
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
-        sem = ctx.sem
-        if sem.call_name(node) != "contextlib.suppress" or not node.args:
-            return
-        names: set[str] = set()
-        for arg in node.args:
-            names |= exception_names(sem, arg)
-        if not names & {CANCELLED_ERROR, BASE_EXCEPTION} or not sem.in_async_context(node):
-            return
-        with_stmt = _with_of(sem, node)
-        if CANCELLED_ERROR in names and with_stmt is not None and _awaits_a_task_it_cancelled(sem, with_stmt.body, node):
-            return
-        ctx.report(
-            node,
-            "`contextlib.suppress()` of `CancelledError` swallows this task's cancellation; "
-            "catch it, clean up and re-raise instead",
+        found = swallowed_by_suppress(ctx.sem, node)
+        if found is not None and found.shape != ENDS_TASK:
+            ctx.report(node, message(ctx.sem, node, found))
+
+
+_SHOWN = {
+    "except:": "bare `except:`",
+    "BaseException": "`except BaseException`",
+    "CancelledError": "`except CancelledError`",
+    "suppress": "`contextlib.suppress()` of `CancelledError`",
+}
+
+
+def message(sem, node: ast.AST, found: Swallow) -> str:
+    """What goes wrong, by where control goes after the swallowed cancellation (shared with
+    ASL905, which reports the end-of-task shape)."""
+    shown = _SHOWN[found.what]
+    if found.what == "CancelledError":
+        instead = "end the handler with `raise`"
+    elif found.what == "suppress":
+        instead = "catch it, clean up and re-raise instead"
+    else:
+        instead = "end the handler with `raise`, or catch `Exception` instead"
+    func = sem.enclosing_function(node)
+    name = f"`{func.name}()`" if type(func) is ast.AsyncFunctionDef else "the coroutine"
+    swallows = "swallows" if found.what == "suppress" else "can finish without re-raising"
+    if found.shape == CONTINUES:
+        return f"{shown} {swallows}, and the code after it goes on running: `task.cancel()` does not stop this task; {instead}"
+    if found.shape == RETURNS:
+        return (
+            f"{shown} {swallows}, so {name} returns normally when its task is cancelled and the caller awaiting it "
+            f"goes on as if nothing happened: the task is not stopped; {instead}"
         )
-
-
-def _with_of(sem: SemanticModel, call: ast.Call) -> ast.With | None:
-    parent = sem.parent(call)
-    if type(parent) is ast.withitem:
-        parent = sem.parent(parent)
-    return parent if type(parent) is ast.With else None
-
-
-def _awaits_a_task_it_cancelled(sem: SemanticModel, body: list[ast.stmt], anchor: ast.AST) -> bool:
-    """``task.cancel()`` then ``await task`` inside ``except CancelledError``/``suppress``:
-    the idiom for waiting until a child task has finished cancelling. The CancelledError
-    expected there is the child's, so this is not the task swallowing its own."""
-    awaited = _awaited_only(body)
-    if not awaited:
-        return False
-    func = sem.enclosing_function(anchor)
-    if func is None:
-        return False
-    cancelled = {
-        ast.dump(n.func.value)
-        for n in ast.walk(func)
-        if type(n) is ast.Call and type(n.func) is ast.Attribute and n.func.attr == "cancel" and len(n.args) <= 1 and n.lineno <= anchor.lineno
-    }
-    return all(a in cancelled for a in awaited)
-
-
-def _awaited_only(body: list[ast.stmt]) -> list[str] | None:
-    """What ``body`` awaits, when all it does is ``await x`` statements, also inside a
-    ``with``/``async with`` (``async with asyncio.timeout(0.1): await task``); else None."""
-    awaited: list[str] = []
-    for stmt in body:
-        if type(stmt) in (ast.With, ast.AsyncWith):
-            inner = _awaited_only(stmt.body)
-            if inner is None:
-                return None
-            awaited += inner
-            continue
-        value = stmt.value if type(stmt) in (ast.Expr, ast.Assign, ast.AnnAssign) else None
-        if type(value) is not ast.Await or type(value.value) not in (ast.Name, ast.Attribute):
-            return None
-        awaited.append(ast.dump(value.value))
-    return awaited
+    return (
+        f"{shown} {swallows}, so {name} ends normally when its task is cancelled: the task ends as finished, "
+        "not cancelled, and whoever waits on it (`await task`, `asyncio.wait_for`, `asyncio.timeout`) never sees "
+        f"the cancellation (no `TimeoutError` either); {instead}"
+    )

@@ -25,6 +25,11 @@ class GetEventLoopWithoutLoop(Rule):
     test (directly or through a constant) keeps on Pythons older than 3.12, and calls in the
     methods of `asyncio.Protocol` (and the other protocol classes') subclasses: the running
     loop makes protocols through their factory and calls their methods, so a loop is there.
+    A sync function (or a class, for its `__init__`) that its module only calls from
+    coroutines is left alone too: the loop is running wherever it runs. When the callers are
+    not known (another module calls it), the message says both cases: what happens with no
+    loop running, and that `asyncio.get_running_loop()` is the call if it only runs while a
+    loop runs.
 
     The message says what happens on the configured `target-version`:
 
@@ -78,6 +83,24 @@ class GetEventLoopWithoutLoop(Rule):
             title="threads and lambdas are sync code",
             target_version=(3, 10),
         ),
+        Example(
+            """
+            import asyncio
+
+            class Request:
+                def __init__(self, loop=None):
+                    if loop is None:
+                        loop = asyncio.get_event_loop()  # expect: ASL402
+                    self.loop = loop
+
+            async def fetch():
+                return Request()
+
+            def fetch_sync():
+                return Request()  # no loop running here
+            """,
+            title="a class also built from sync code",
+        ),
     )
     good = (
         Example(
@@ -128,6 +151,24 @@ class GetEventLoopWithoutLoop(Rule):
             """,
             title="protocol classes: the running loop creates and calls them",
         ),
+        Example(
+            """
+            import asyncio
+
+            class Request:
+                def __init__(self, loop=None):
+                    if loop is None:
+                        loop = asyncio.get_event_loop()
+                    self.loop = loop
+
+            async def fetch():
+                return Request()
+
+            async def fetch_twice():
+                return Request(), Request()
+            """,
+            title="a class its module builds only in coroutines",
+        ),
     )
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
@@ -139,6 +180,20 @@ class GetEventLoopWithoutLoop(Rule):
         if sem.runs_only_before(node, GET_EVENT_LOOP_WARNS):
             return  # a ``sys.version_info`` test keeps it on Pythons where it never warned
         if self._in_loop_driven_method(node, sem):
+            return
+        func = sem.enclosing_function(node)
+        if type(func) is ast.FunctionDef:
+            if _only_called_from_coroutines(sem, func):
+                return  # every caller in the module runs in a coroutine: the loop is running
+            name = func.name
+            if name == "__init__":
+                info = sem.enclosing_class(func)
+                name = info.name if info is not None else name
+            ctx.report(
+                node,
+                f"{message_for(ctx.target_version)}; if `{name}()` only runs while a loop runs "
+                "(called from coroutines or callbacks), use `asyncio.get_running_loop()`",
+            )
             return
         ctx.report(node, message_for(ctx.target_version))
 
@@ -162,6 +217,27 @@ class GetEventLoopWithoutLoop(Rule):
             if sem.call_name(call) == "asyncio.set_event_loop":
                 return True
         return False
+
+
+def _only_called_from_coroutines(sem, func: ast.FunctionDef) -> bool:
+    """Every mention of the function in its module (the class, for ``__init__``) is a call in
+    async context, and there is at least one. A mention that is not a call (a callback handed
+    on, an export) leaves it open where the function runs."""
+    name = func.name
+    if name == "__init__":
+        info = sem.enclosing_class(func)
+        if info is None:
+            return False
+        name = info.name
+    seen = False
+    for ref in sem.nodes(ast.Name, ast.Attribute):
+        if (ref.id if type(ref) is ast.Name else ref.attr) != name:
+            continue
+        call = sem.parent(ref)
+        if type(call) is not ast.Call or call.func is not ref or not sem.in_async_context(call):
+            return False
+        seen = True
+    return seen
 
 
 def _before(version: tuple[int, int]) -> tuple[int, int]:

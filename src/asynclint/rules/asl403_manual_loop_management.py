@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from asynclint.editing import replace_statements
 from asynclint.finding import Fix
+from asynclint.knowledge.versions import GET_EVENT_LOOP_WARNS
 from asynclint.rule import Example, Rule, RuleContext
 from asynclint.semantics.flow import local_coroutine_call, name_reads
 
@@ -32,7 +33,11 @@ class ManualLoopManagement(Rule):
     Flags `run_until_complete()` called on the loop returned by `asyncio.get_event_loop()`,
     either through a variable (`loop = asyncio.get_event_loop(); loop.run_until_complete(main())`)
     or directly (`asyncio.get_event_loop().run_until_complete(main())`). The finding is on the
-    `run_until_complete` call. Calls in async context are ASL404's business.
+    `run_until_complete` call. Calls in async context are ASL404's business. As for ASL402,
+    code that a `sys.version_info` test keeps to Pythons older than 3.12 (an `if`/`else`
+    branch, the statements after `if sys.version_info >= (3, 12): return ...`, also through a
+    module constant such as `PY312 = sys.version_info >= (3, 12)`) is left alone: that is the
+    compatibility path of code that uses `asyncio.run()` on newer Pythons.
 
     ## Why is this bad?
     Managing the loop by hand skips what `asyncio.run()` does on the way out: cancelling the
@@ -105,6 +110,24 @@ class ManualLoopManagement(Rule):
             """,
             title="no fix: not the one-shot pattern, or `main` not known to be a coroutine function",
         ),
+        Example(
+            """
+            import asyncio
+            import sys
+
+            OLD_PYTHON = sys.version_info < (3, 7)
+
+            async def main():
+                await asyncio.sleep(1)
+
+            def run():
+                if OLD_PYTHON:
+                    return asyncio.run(main())
+                loop = asyncio.get_event_loop()
+                return loop.run_until_complete(main())  # expect: ASL403
+            """,
+            title="a version test that keeps it on new Pythons",
+        ),
     )
     good = (
         Example(
@@ -128,6 +151,30 @@ class ManualLoopManagement(Rule):
             """,
             title="loop of unknown origin",
         ),
+        Example(
+            """
+            import asyncio
+            import sys
+
+            NEW_LOOP_API = sys.version_info >= (3, 10)
+
+            async def main():
+                await asyncio.sleep(1)
+
+            def run():
+                if NEW_LOOP_API:
+                    return asyncio.run(main())
+                loop = asyncio.get_event_loop()
+                return loop.run_until_complete(main())  # only before 3.10
+
+            def run_legacy():
+                if sys.version_info < (3, 7):
+                    asyncio.get_event_loop().run_until_complete(main())
+                else:
+                    asyncio.run(main())
+            """,
+            title="behind a `sys.version_info` test, also through a module constant",
+        ),
     )
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
@@ -149,6 +196,8 @@ class ManualLoopManagement(Rule):
             fix = self._one_shot_fix(node, receiver, bindings, ctx)
         else:
             return
+        if sem.runs_only_before(node, GET_EVENT_LOOP_WARNS):
+            return  # a ``sys.version_info`` test keeps it on Pythons where get_event_loop() never warned
         ctx.report(node, f"event loop managed by hand with `get_event_loop()`/`run_until_complete()`; use `{_run_text(ctx, node)}`", fix)
 
     @staticmethod

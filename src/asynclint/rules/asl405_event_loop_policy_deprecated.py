@@ -29,7 +29,10 @@ class EventLoopPolicyDeprecated(Rule):
     names the replacement that exists on the target. Code that a `sys.version_info` test keeps
     off Python 3.14 and later (`if sys.version_info < (3, 14):`, the `else` of
     `if sys.version_info >= (3, 12):`, or after `if sys.version_info >= (3, 12): return ...`)
-    is not reported.
+    is not reported. A statement is one pitfall however many policy names it uses
+    (`set_event_loop_policy(WindowsSelectorEventLoopPolicy())`,
+    `type(get_event_loop_policy()) is WindowsProactorEventLoopPolicy`): one finding, on the
+    first.
 
     ## Why is this bad?
     The policy system is deprecated since Python 3.14 (a `DeprecationWarning` on use) and is
@@ -60,6 +63,8 @@ class EventLoopPolicyDeprecated(Rule):
                 pass
 
             aio.set_event_loop_policy(Selector())  # expect: ASL405
+            if type(aio.get_event_loop_policy()) is Selector:  # expect: ASL405
+                pass
             """,
             title="aliases, subclasses (target 3.10: suggests what exists there)",
             target_version=(3, 10),
@@ -111,9 +116,30 @@ class EventLoopPolicyDeprecated(Rule):
             return
         if ctx.sem.runs_only_before(node, POLICY.deprecated):
             return
+        if _not_first_in_statement(ctx.sem, node):
+            return  # ``set_event_loop_policy(WindowsSelectorEventLoopPolicy())``: one statement, one finding
         ctx.report(node, message_for(api, ctx.target_version))
 
     visit_Name = visit_Attribute
+
+
+def _not_first_in_statement(sem, node: ast.AST) -> bool:
+    """Another use of the policy API comes first in the same statement (not counting the
+    statements nested in it, such as a class body's)."""
+    stmt = node
+    while stmt is not None and not isinstance(stmt, ast.stmt):
+        stmt = sem.parent(stmt)
+    if stmt is None:
+        return False
+    first = None
+    stack = [c for c in ast.iter_child_nodes(stmt) if not isinstance(c, ast.stmt)]
+    while stack:
+        n = stack.pop()
+        if type(n) in (ast.Attribute, ast.Name) and api_read(sem, n) in POLICY_APIS:
+            if first is None or (n.lineno, n.col_offset) < (first.lineno, first.col_offset):
+                first = n
+        stack.extend(c for c in ast.iter_child_nodes(n) if not isinstance(c, ast.stmt))
+    return first is not None and first is not node
 
 
 def message_for(api: str, target: tuple[int, int]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import linecache
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -68,19 +69,19 @@ def _suppressed(events: list[dict]) -> set[tuple[str, int, str]]:
 
 
 def static_findings(paths: Iterable[str], root: str | None = None) -> set[tuple[str, str, int]]:
-    """(code, real path, line) the static rules report on these files (noqa applied)."""
-    try:
-        from asynclint.config import load_config
-        from asynclint.engine import Linter, finish
+    """(code, real path, line) the static rules report on these files (noqa applied). A bad
+    configuration confirms nothing and says so in one line; a bug in the engine is not hidden."""
+    from asynclint.config import ConfigError, load_config
+    from asynclint.workspace import Workspace
 
-        root_path = Path(root) if root else None
-        config = load_config(cwd=root_path) if root_path else load_config()
-        linter = Linter(config, root_path)
-        results = [linter.lint_path(p, p) for p in sorted(set(paths)) if os.path.isfile(p)]
-        run = finish(results, config, root_path, linter)
-        return {(f.code, os.path.realpath(f.path), f.line) for f in run.findings}
-    except Exception:
+    root_path = Path(root) if root else None
+    try:
+        config = load_config(cwd=root_path)
+    except ConfigError as e:
+        print(f"asynclint: cannot confirm runtime findings with the static rules: {e}", file=sys.stderr)
         return set()
+    run = Workspace(config, root_path).lint_paths(p for p in sorted(set(paths)) if os.path.isfile(p))
+    return {(f.code, os.path.realpath(f.path), f.line) for f in run.findings}
 
 
 def _selected(events: list[dict], config: "Config") -> list[dict]:

@@ -1,0 +1,1 @@
+"""``asynclint server``: the language server (LSP over stdio) on the Workspace API."""
