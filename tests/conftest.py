@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -9,6 +10,20 @@ from asynclint.config import Config
 from asynclint.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+try:
+    from hypothesis import settings as _hypothesis_settings
+except ImportError:  # hypothesis is a dev dependency; the fuzz tests skip without it
+    _hypothesis_settings = None
+
+# The fuzz tests take their example counts from a Hypothesis profile, chosen by
+# HYPOTHESIS_PROFILE: "default" for a local run, "ci" for more examples (.ci/run), "quick"
+# while developing. No fuzz test sets max_examples itself.
+FUZZ_PROFILES = {"quick": 25, "default": 200, "ci": 1000}
+if _hypothesis_settings is not None:
+    for _name, _examples in FUZZ_PROFILES.items():
+        _hypothesis_settings.register_profile(_name, max_examples=_examples, deadline=None)
+    _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def findings_of(source: str, **config) -> set[tuple[int, str]]:

@@ -263,7 +263,7 @@ def test_random_bytes_never_raise():
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(suppress_health_check=list(HealthCheck))  # examples: the profile (conftest.py)
     @given(st.binary(max_size=400))
     def check(data):
         _engine_never_raises(data)
@@ -297,7 +297,7 @@ def test_random_valid_modules_never_raise():
         )
         modules = st.lists(fragments, max_size=8).map("\n".join)
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(suppress_health_check=list(HealthCheck))  # examples: the profile (conftest.py)
     @given(modules)
     def check(source):
         try:

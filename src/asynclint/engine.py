@@ -139,7 +139,7 @@ class Linter:
 
     def lint_bytes(self, data: bytes | str, path: str, display_path: str | None = None) -> FileResult:
         from asynclint.rule import FileInfo
-        from asynclint.source import CannotAnalyse, decode, parse
+        from asynclint.source import CannotAnalyse, decode, parse, via_libcst
 
         display = display_path or path
         try:
@@ -147,6 +147,8 @@ class Linter:
             tree = parse(text, display)
         except CannotAnalyse as e:
             return FileResult(display, errors=[FileError(display, f"cannot analyse: {e}")])
+        if via_libcst(tree):
+            _warn_newer_target(self.config.target_version, display)
         module, is_package = module_name_for(Path(path), self.project_root)
         info = FileInfo(path=path, display_path=display, module=module, target_version=self.config.target_version)
         return self.lint_tree(tree, text, info, is_package)
@@ -229,6 +231,29 @@ class Linter:
         if self.config.noqa:
             result.findings = [f for f in result.findings if not result.suppressions.suppresses(f.line, f.code)]
         return result
+
+
+_warned_targets: set[str] = set()
+
+
+def _warn_newer_target(target: tuple[int, int], display: str) -> None:
+    """The file is in syntax this interpreter cannot parse and the project targets a newer
+    Python: the analysis reads libcst's tree in this interpreter's shapes (type parameters
+    dropped, ``type X = v`` as an assignment ...), so say once which Python reads it exactly."""
+    import sys
+
+    here = sys.version_info[:2]
+    if target <= here or display in _warned_targets:
+        return
+    _warned_targets.add(display)
+    try:
+        sys.stderr.write(
+            f"asynclint: warning: {display}: target-version is {target[0]}.{target[1]} but this Python is "
+            f"{here[0]}.{here[1]}, which cannot parse the file; it was read through libcst with newer syntax "
+            f"mapped to {here[0]}.{here[1]} shapes (run asynclint under Python {target[0]}.{target[1]} for an exact reading)\n"
+        )
+    except Exception:  # noqa: BLE001 - a closed stderr must not stop the analysis
+        pass
 
 
 def _suppressions_needed(text: str, lines: list[str], result: FileResult) -> Suppressions:

@@ -354,25 +354,21 @@ def _parse_and_compile(text: str) -> tuple[ast.Module | None, str | None]:
     return tree, None
 
 
-def invalid_reason(text: str, must_compile: bool = True, filename: str = "<fixed>") -> str | None:
-    """Why ``text`` is not acceptable output of a fix (None when it is): ``ast`` must parse it,
-    and ``compile()`` must accept it when the original compiled. The reason for code that is
-    not Python at all comes from libcst, whose messages point at the problem best; libcst is
-    not run on code this Python accepts (on a big file it cost more than the rest of --fix)."""
-    if must_compile:
-        reason = compiles(text, filename)
-    else:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ast.parse(text, filename)
-            reason = None
-        except SyntaxError as e:
-            reason = f"SyntaxError: {e.msg} (line {e.lineno})"
-        except (ValueError, MemoryError, RecursionError) as e:
-            reason = f"{type(e).__name__}: {_one_line(str(e))}"
-    if reason is None:
-        return None
+def ast_parses(text: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def invalid_reason(text: str, must_compile: bool = True, filename: str = "<fixed>", must_parse: bool = True) -> str | None:
+    """Why ``text`` is not acceptable output of a fix (None when it is): libcst must parse it,
+    ``ast`` must parse it when the original did (not a file in syntax newer than this
+    interpreter, read through libcst), and ``compile()`` must accept it when the original
+    compiled."""
     import libcst as cst
 
     try:
@@ -381,7 +377,17 @@ def invalid_reason(text: str, must_compile: bool = True, filename: str = "<fixed
         return f"libcst: {_one_line(str(e))}"
     except Exception as e:  # noqa: BLE001 - libcst's native parser raises more than its own error
         return f"libcst: {type(e).__name__}: {_one_line(str(e))}"
-    return reason
+    if must_compile:
+        return compiles(text, filename)
+    if not must_parse:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text, filename)
+    except SyntaxError as e:
+        return f"SyntaxError: {e.msg} (line {e.lineno})"
+    return None
 
 
 # ---------------------------------------------------------------------- choosing fixes
@@ -396,11 +402,11 @@ class _AsyncScopes:
     def __init__(self, text: str):
         self.t = _Text(text)
         self.scopes: list[tuple[tuple[int, int], tuple[int, int], bool]] = []
+        from asynclint.source import CannotAnalyse, parse
+
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(text)
-        except (SyntaxError, ValueError):
+            tree = parse(text, "<fixed>")  # through libcst where this interpreter cannot read it
+        except CannotAnalyse:
             return
         from asynclint.semantics.scopes import _child_nodes  # ast.walk without the ctx nodes
 
@@ -526,11 +532,11 @@ def apply_round(text: str, chosen: Sequence[Finding]) -> str:
     return add_imports(apply_edits(text, edits), imports)
 
 
-def _blame(text: str, chosen: Sequence[Finding], must_compile: bool) -> str:
+def _blame(text: str, chosen: Sequence[Finding], must_compile: bool, must_parse: bool = True) -> str:
     """Name the fix (or fixes) whose result is invalid, trying each alone."""
     for f in chosen:
         try:
-            reason = invalid_reason(apply_round(text, [f]), must_compile)
+            reason = invalid_reason(apply_round(text, [f]), must_compile, must_parse=must_parse)
         except InvalidFix as e:
             reason = str(e)
         if reason:
@@ -562,6 +568,10 @@ def fix_text(
             compiled.append(compiles(original) is None)
         return compiled[0]
 
+    def must_parse() -> bool:
+        # A file only libcst reads (syntax newer than this interpreter) is checked by libcst alone.
+        return must_compile() or ast_parses(original)
+
     fixed = 0
     for _ in range(max_rounds):
         chosen, problems = choose(text, findings, unsafe)
@@ -573,11 +583,11 @@ def fix_text(
             new = apply_round(text, chosen)
             tree, reason = _parse_and_compile(new)
             if reason:
-                tree, reason = None, invalid_reason(new, must_compile())
+                tree, reason = None, invalid_reason(new, must_compile(), must_parse=must_parse())
         except InvalidFix:
             reason = "invalid"
         if reason:
-            message = _blame(text, chosen, must_compile())
+            message = _blame(text, chosen, must_compile(), must_parse())
             return Outcome(original, 0, original_findings, original_errors + [f"{message}; file left unchanged; {REPORT_HINT}"])
         fixed += len(chosen)
         text = new
