@@ -55,6 +55,10 @@ def test_fix_writes_the_file_and_reports_what_is_left(project):
     assert (project / "a.py").read_text() == BAD_FIXED
     assert out == (
         "a.py:7:9: ASL101 `time.sleep()` blocks the event loop; use `await asyncio.sleep(...)`\n"
+        "  |\n"
+        "7 |     x = time.sleep(2)\n"
+        "  |         ^^^^^^^^^^^^^ ASL101\n"
+        "  |\n"
         "\n"
         "Fixed 1 finding. Found 1 finding in 1 file checked.\n"
     )

@@ -59,7 +59,7 @@ def test_documented_remote_snippets_name_real_hooks_and_this_version_or_a_commit
     assert "docs/releasing.md" in (REPO / "README.md").read_text()
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/integrations.md"])
+@pytest.mark.parametrize("doc", ["README.md", "docs/integrations.md", "docs/walkthrough.md"])
 def test_documented_local_hook_runs_under_real_precommit(doc, tmp_path):
     """The configuration that works before any release: a `local` hook running the asynclint of
     the environment, exactly as the docs show it, under the real pre-commit (no network)."""

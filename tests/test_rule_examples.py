@@ -36,7 +36,7 @@ def run_example(rule: type[Rule], ex: Example, tmp_path: Path, select: tuple[str
     main = tmp_path / "example.py"
     main.write_text(ex.source)
     options = tuple(sorted((k, v if not isinstance(v, dict) else tuple(sorted(v.items()))) for k, v in ex.config.items()))
-    cfg = Config(select=select or (rule.code,), rule_options=options, target_version=ex.target_version or (3, 12), base_dir=str(tmp_path))
+    cfg = Config(select=select or (rule.code, *ex.select), rule_options=options, target_version=ex.target_version or (3, 12), base_dir=str(tmp_path))
     ws = Workspace(cfg.with_(cache=False), tmp_path)
     results = [ws.pass1_path(str(main), "example.py")]
     for rel in ex.files:
@@ -83,7 +83,7 @@ def fix_example(rule: type[Rule], ex: Example, tmp_path: Path):
     source = _EXPECT_MARK.sub("", ex.source)
     (tmp_path / "example.py").write_text(source)
     options = tuple(sorted((k, v if not isinstance(v, dict) else tuple(sorted(v.items()))) for k, v in ex.config.items()))
-    cfg = Config(select=(rule.code,), rule_options=options, target_version=ex.target_version or (3, 12), base_dir=str(tmp_path))
+    cfg = Config(select=(rule.code, *ex.select), rule_options=options, target_version=ex.target_version or (3, 12), base_dir=str(tmp_path))
     ws = Workspace(cfg.with_(cache=False), tmp_path)
     others = [ws.pass1_path(str(tmp_path / rel), rel).summary for rel in ex.files if rel.endswith(".py")]
     lint = ws.relinter(str(tmp_path / "example.py"), "example.py", [s for s in others if s is not None])

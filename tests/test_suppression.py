@@ -52,3 +52,114 @@ def test_parse_suppressions_codes():
     assert s.suppresses(1, "ASL101") and not s.suppresses(1, "ASL102")
     assert s.suppresses(2, "ASL999")
     assert not s.suppresses(3, "ASL101")
+
+
+# ---------------------------------------------------------------------- malformed noqa (issue 19)
+def test_malformed_noqa_is_no_blanket_suppression():
+    src = HEAD + (
+        "    time.sleep(1)  # noqa: XYZ\n"  # 3: invalid list: suppresses nothing
+        "    time.sleep(1)  # noqa: ASL-101\n"  # 4: invalid code: nothing
+        "    time.sleep(1)  # noqa: ASL999\n"  # 5: unknown code: nothing
+        "    time.sleep(1)  # noqa:\n"  # 6: no codes: nothing
+        "    time.sleep(1)  # noqa: ASL101, XYZ\n"  # 7: ASL101 named: suppressed
+        "    time.sleep(1)  # noqa: ASL101 - reason given\n"  # 8: explanation after the code
+        "    time.sleep(1)  # noqa : ASL101\n"  # 9: blank before the colon
+        "    time.sleep(1)  # noqa: E501 ASL102\n"  # 10: other codes only
+        "    time.sleep(1)  # noqa: ASL101  # type: ignore\n"  # 11
+    )
+    assert found(src) == [3, 4, 5, 6, 10]
+
+
+def test_file_directive_with_malformed_codes_suppresses_nothing():
+    assert found("# asynclint: noqa: XYZ\n" + HEAD + "    time.sleep(1)\n") == [4]
+
+
+def test_directive_warnings_name_the_problem():
+    from asynclint.suppression import directive_warnings
+
+    src = "a = 1  # noqa: XYZ\nb = 2  # noqa: ASL999, ASL101\nc = 3  # noqa: ASL101, ASL-1\nd = 4  # noqa\ne = 5  # noqa: E501\nf = '# noqa: XYZ'\n"
+    assert directive_warnings(src) == [
+        (1, "invalid `# noqa` code list: 'XYZ' is not a rule code; it suppresses nothing (expected e.g. `# noqa: ASL101, ASL102`)"),
+        (2, "`# noqa`: unknown code ASL999; it suppresses nothing (see `asynclint rules`)"),
+        (3, "invalid `# noqa` code list: 'ASL-1' is not a rule code; it suppresses only ASL101 (expected e.g. `# noqa: ASL101, ASL102`)"),
+    ]
+
+
+def test_cli_warns_about_malformed_noqa_and_still_reports(tmp_path):
+    from tests.test_cli import run
+
+    (tmp_path / "m.py").write_text(HEAD + "    time.sleep(1)  # noqa: ASL-101\n")
+    code, out, err = run(["m.py", "--format", "concise"], tmp_path)
+    assert code == 1
+    assert out == "m.py:3:5: ASL101 [*] `time.sleep()` blocks the event loop; use `await asyncio.sleep(...)`\n"
+    assert err == "m.py:3: warning: invalid `# noqa` code list: 'ASL-101' is not a rule code; it suppresses nothing (expected e.g. `# noqa: ASL101, ASL102`)\n"
+
+
+# ---------------------------------------------------------------------- ASL100 unused-noqa
+ASL100_SRC = HEAD + (
+    "    time.sleep(1)  # noqa: ASL101\n"  # 3: used
+    "    x = 1  # noqa: ASL101\n"  # 4: unused
+    "    x = 2  # noqa: ASL101, E501  # why\n"  # 5: ASL101 unused, E501 not ours
+    "    time.sleep(1)  # noqa: ASL101, ASL102 - reason\n"  # 6: ASL102 unused
+    "    x = 3  # noqa: ASL999\n"  # 7: unknown
+    "    x = 4  # noqa\n"  # 8: blanket: not judged
+    "    x = 5  # noqa: ASL101 - reason\n"  # 9: unused with an explanation
+    "    x = 6  # noqa: ASL101, ASL100\n"  # 10: ASL100 silenced on its line
+)
+
+
+def test_asl100_reports_unused_codes_with_positions_and_messages():
+    run = lint_source(ASL100_SRC, "m.py", Config(extend_select=("ASL100",)))
+    got = [(f.line, f.column, f.code, f.message) for f in run.findings]
+    assert got == [
+        (4, 12, "ASL100", "Unused `# noqa` directive (unused: ASL101)"),
+        (5, 12, "ASL100", "Unused `# noqa` codes (unused: ASL101)"),
+        (6, 20, "ASL100", "Unused `# noqa` codes (unused: ASL102)"),
+        (7, 12, "ASL100", "Unused `# noqa` directive (unknown: ASL999)"),
+        (9, 12, "ASL100", "Unused `# noqa` directive (unused: ASL101)"),
+    ]
+
+
+def test_asl100_is_not_on_by_default_and_off_with_no_noqa():
+    assert not [f for f in lint_source(ASL100_SRC, "m.py", Config()).findings if f.code == "ASL100"]
+    run = lint_source(ASL100_SRC, "m.py", Config(extend_select=("ASL100",), noqa=False))
+    assert not [f for f in run.findings if f.code == "ASL100"]
+
+
+def test_asl100_counts_a_code_of_a_rule_not_selected_as_unused():
+    run = lint_source(HEAD + "    time.sleep(1)  # noqa: ASL101\n", "m.py", Config(select=("ASL100",)))
+    assert [(f.line, f.code) for f in run.findings] == [(3, "ASL100")]
+
+
+def test_asl100_fix_output(tmp_path):
+    from tests.test_cli import run
+
+    f = tmp_path / "m.py"
+    f.write_text(ASL100_SRC)
+    code, out, _ = run(["m.py", "--extend-select", "ASL100", "--fix-only"], tmp_path)
+    assert (code, out) == (0, "Fixed 5 findings.\n")
+    assert f.read_text() == HEAD + (
+        "    time.sleep(1)  # noqa: ASL101\n"
+        "    x = 1\n"
+        "    x = 2  # noqa: E501  # why\n"
+        "    time.sleep(1)  # noqa: ASL101 - reason\n"
+        "    x = 3\n"
+        "    x = 4  # noqa\n"
+        "    x = 5\n"
+        "    x = 6  # noqa: ASL101, ASL100\n"
+    )
+
+
+def test_asl100_sees_project_wide_findings(tmp_path):
+    """ASL110's findings are settled in pass 2; a noqa that silences one is used."""
+    from tests.test_cli import run
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "helpers.py").write_text("import time\n\ndef pause():\n    time.sleep(1)\n")
+    (tmp_path / "app.py").write_text("from helpers import pause\n\nasync def main():\n    pause()  # noqa: ASL110\n    pause()  # noqa: ASL101\n")
+    for _ in range(2):  # cold, then from the cache
+        code, out, _ = run(["app.py", "helpers.py", "--select", "ASL110,ASL100", "--format", "concise"], tmp_path)
+        rows = out.splitlines()
+        assert code == 1
+        assert [r.split(" ")[:2] for r in rows] == [["app.py:5:5:", "ASL110"], ["app.py:5:14:", "ASL100"]]
+        assert rows[1] == "app.py:5:14: ASL100 [*] Unused `# noqa` directive (unused: ASL101)"

@@ -451,6 +451,24 @@ def _prune(directory: Path, current: Path) -> None:
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory is a cache made by asynclint.\n"
 
 
+def remove_cache_dir(directory: Path) -> bool:
+    """Delete a cache directory asynclint made (``asynclint clean``). False when there is none;
+    ValueError for a directory without our CACHEDIR.TAG, which may hold someone's files."""
+    import shutil
+
+    if not directory.exists():
+        return False
+    tag = directory / "CACHEDIR.TAG"
+    try:
+        ours = tag.read_text(encoding="utf-8", errors="replace") == _TAG
+    except OSError:
+        ours = False
+    if not ours and (not directory.is_dir() or any(directory.iterdir())):
+        raise ValueError(f"{directory}: not removed: it is not a cache asynclint made (no asynclint CACHEDIR.TAG)")
+    shutil.rmtree(directory)
+    return True
+
+
 def _mark_directory(directory: Path) -> None:
     gi = directory / ".gitignore"
     if not gi.exists():

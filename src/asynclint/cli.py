@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +22,12 @@ class DefaultGroup(click.Group):
 
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            first = args[0]
+            if _looks_like_command(first):
+                near = difflib.get_close_matches(first, sorted(self.commands), n=1)
+                hint = f"; did you mean `asynclint {near[0]}`?" if near else f"; commands: {', '.join(sorted(self.commands))}"
+                error(f"'{first}': no such command or file{hint}")
+                ctx.exit(EXIT_ERROR)
             args = ["check", *args]
         elif not args:
             args = ["check"]
@@ -36,10 +44,20 @@ def main() -> None:
     asynclint src/                  lint files and directories (same as `asynclint check`)
     asynclint rules                 list every rule
     asynclint rule ASL101           explain one rule, with examples
+    asynclint clean                 remove the cache
 
-    Exit status: 0 no findings, 1 findings, 2 usage/config error or a file that could not be
-    analysed, 130 interrupted (Ctrl-C).
+    Exit status: 0 no findings (or --exit-zero), 1 findings, 2 usage/config error or a file
+    that could not be analysed, 130 interrupted (Ctrl-C).
     """
+
+
+def _looks_like_command(word: str) -> bool:
+    """A bare word (no path separator, no suffix) that names no file: a mistyped command such as
+    `asynclint rulez`, not a path to check."""
+    return (
+        bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", word))
+        and not os.path.lexists(word)
+    )
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -71,6 +89,8 @@ def _selector_option(name: str, help_text: str):
 @click.option("--target-version", metavar="VERSION", help="Python version the code runs on: 3.10 .. 3.15 (default: requires-python, else 3.10).")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), help="Output format (default: text).")
 @click.option("--output-file", "-o", metavar="FILE", help="Write the report to FILE.")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the text output: auto = when writing to a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).")
+@click.option("--show-fixes", is_flag=True, help="With --fix: list what was fixed, per file and rule. Without: show each fix's description under its finding (text format).")
 @click.option("--statistics", is_flag=True, default=None, help="Show counts per rule instead of each finding.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only.")
 @click.option("--jobs", "-j", type=int, metavar="N", help="Worker processes (default: one per core; at most two per core).")
@@ -81,6 +101,11 @@ def _selector_option(name: str, help_text: str):
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Let --fix, --diff and --fix-only apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change no file (exit 1 if there would be changes).")
 @click.option("--fix-only", is_flag=True, help="Apply fixes and do not report what is left (exit 0 unless there were errors).")
+@click.option("--write-baseline", is_flag=True, help="Record every current finding in the baseline file (.asynclint-baseline.json at the project root, or `baseline`); later runs hide them.")
+@click.option("--no-baseline", is_flag=True, help="Show the findings the baseline would hide.")
+@click.option("--baseline", "baseline_file", metavar="FILE", help="Use FILE as the baseline instead of `baseline` / .asynclint-baseline.json.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding (merged into an existing noqa comment), then exit.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (still 2 when a file could not be analysed).")
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from '-' (stdin), for messages and per-file settings.")
 def check(paths, config_file, output_format, **opts) -> None:
     """Lint PATHS (files or directories, recursively; '-' for stdin)."""
@@ -90,6 +115,8 @@ def check(paths, config_file, output_format, **opts) -> None:
         # Not click's "Aborted!" with exit 1, which a script would take for "findings".
         error("interrupted")
         status = EXIT_INTERRUPTED
+    if opts.get("exit_zero") and status == EXIT_FINDINGS:
+        status = EXIT_CLEAN
     sys.exit(status)
 
 
@@ -127,7 +154,26 @@ def cli_overrides(opts: dict, output_format: str | None) -> dict:
         o["cache-dir"] = os.path.abspath(opts["cache_dir"])  # relative to where it was typed
     if opts.get("no_noqa"):
         o["noqa"] = False
+    if opts.get("baseline_file"):
+        o["baseline"] = os.path.abspath(opts["baseline_file"])
     return o
+
+
+def use_color(choice: str | None, to_file: bool) -> bool:
+    """--color, then NO_COLOR / FORCE_COLOR (https://no-color.org, https://force-color.org),
+    then whether standard output is a terminal."""
+    if choice == "always":
+        return True
+    if choice == "never" or to_file:
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False
 
 
 def error(message: str) -> None:
@@ -149,6 +195,7 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
         error(str(e))
         return EXIT_ERROR
     config = workspace.config
+    project_root = workspace.root
     stdin_name = opts.get("stdin_filename")
     errors: list[FileError] = []
     results: list[FileResult] = []
@@ -168,23 +215,53 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
         if bar is not None:
             bar.close()
     results = run.files
+    stdin_text = None
     if "-" in paths:
         data = sys.stdin.buffer.read()
+        stdin_text = data.decode("utf-8", errors="replace")
         name = stdin_name or "-"
         res = workspace.lint_text(data, name, name)
         run.findings.extend(sorted(res.findings, key=lambda f: f.sort_key()))
         run.errors.extend(res.errors)
         results.append(res)
+    if opts.get("add_noqa") and (config.fix or opts.get("fix_only") or opts.get("diff") or opts.get("write_baseline")):
+        error("--add-noqa cannot be combined with --fix, --fix-only, --diff or --write-baseline")
+        return EXIT_ERROR
     if config.fix or opts.get("fix_only") or opts.get("diff"):
         from asynclint.fix_cli import fix_and_report
 
         return fix_and_report(results, disc.files, errors, workspace, opts, data if "-" in paths else None, stdin_name or "-")
     errors.extend(run.errors)
     findings = run.findings
+    warn_malformed_noqa(findings, config)
+    if opts.get("add_noqa"):
+        from asynclint.add_noqa import add_noqa_and_report
+
+        return add_noqa_and_report(findings, errors, config)
+    if opts.get("write_baseline"):
+        return write_baseline(findings, errors, config, project_root, [p for p, _ in disc.files])
+    findings, hidden, baseline_shown = apply_baseline(findings, config, project_root, opts)
+    if baseline_shown is None:
+        return EXIT_ERROR
     analysed = sum(1 for r in results if not any(e.message.startswith("cannot analyse") for e in r.errors))
-    text = render(config.format, findings, errors, files_checked=analysed, quiet=config.quiet, statistics=config.statistics)
+    text = render(
+        config.format,
+        findings,
+        errors,
+        files_checked=analysed,
+        quiet=config.quiet,
+        statistics=config.statistics,
+        hidden=hidden,
+        baseline=baseline_shown,
+        snippets=True,
+        color=use_color(opts.get("color"), bool(config.output_file)),
+        show_fixes=bool(opts.get("show_fixes")),
+        texts={stdin_name or "-": stdin_text} if stdin_text is not None else None,
+    )
     for e in errors:
         click.echo(str(e), err=True)
+    if hidden and not config.quiet and (config.format != "text" or config.statistics):
+        click.echo(f"asynclint: {hidden} finding{'s' if hidden != 1 else ''} hidden by the baseline ({baseline_shown})", err=True)
     if config.output_file:
         try:
             Path(config.output_file).write_text(text, encoding="utf-8", errors="surrogateescape")  # file names as their bytes, as on stdout
@@ -197,6 +274,73 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def warn_malformed_noqa(findings, config) -> None:
+    """One warning line per `# noqa` that does not say what it seems to (an invalid code list,
+    an unknown ASL code), in the files with findings: there, a finding may be shown that the
+    author meant to silence. (ASL100 finds the unknown codes everywhere.)"""
+    if not config.noqa or config.quiet:
+        return
+    from asynclint.suppression import directive_warnings
+
+    for path in sorted({f.path for f in findings if f.origin == "static" and f.path != "-"}):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        if "noqa" not in text.lower():
+            continue
+        for line, message in directive_warnings(text):
+            click.echo(f"{path}:{line}: warning: {message}", err=True)
+
+
+def write_baseline(findings, errors, config, project_root, checked: list[str]) -> int:
+    from asynclint.baseline import BaselineError, baseline_path, write
+
+    path = baseline_path(config, project_root)
+    for e in errors:
+        click.echo(str(e), err=True)
+    try:
+        n = write(path, findings, checked, project_root)
+    except BaselineError as e:
+        error(str(e))
+        return EXIT_ERROR
+    if not config.quiet:
+        shown = _shown_path(path)
+        click.echo(f"Wrote {n} finding{'' if n == 1 else 's'} to {shown}; later runs hide them (`--no-baseline` shows them).")
+    return EXIT_ERROR if errors else EXIT_CLEAN
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def apply_baseline(findings, config, project_root, opts) -> tuple[list, int, str | None]:
+    """(findings the baseline does not hide, how many it hid, the baseline's path as shown).
+    The path is None after an error (already printed); "" when no baseline applies."""
+    from asynclint.baseline import BaselineError, baseline_path, filter_findings, load
+
+    if opts.get("no_baseline"):
+        return list(findings), 0, ""
+    path = baseline_path(config, project_root)
+    try:
+        baseline = load(path, project_root)
+    except BaselineError as e:
+        error(str(e))
+        return list(findings), 0, None
+    if baseline is None:
+        if opts.get("baseline_file") or config.baseline:
+            error(f"{_shown_path(path)}: baseline file not found; create it with `asynclint check --write-baseline`")
+            return list(findings), 0, None
+        return list(findings), 0, ""
+    shown, hidden = filter_findings(findings, baseline)
+    return shown, hidden, _shown_path(path)
 
 
 @main.command("run", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -217,6 +361,32 @@ def run_cmd(command, **opts) -> None:
     from asynclint.runtime.cli_run import run_command
 
     sys.exit(run_command(list(command), **opts))
+
+
+@main.command("clean")
+@click.option("--config", "config_file", metavar="FILE", help="Read cache-dir from FILE instead of the nearest configuration.")
+@click.option("--cache-dir", metavar="DIR", help="The cache directory to remove (default: the one `check` uses).")
+def clean_cmd(config_file: str | None, cache_dir: str | None) -> None:
+    """Remove the cache (`.asynclint_cache` at the project root, or `cache-dir`)."""
+    from asynclint.cache import remove_cache_dir, resolve_cache_dir
+    from asynclint.config import load_config
+    from asynclint.files import find_project_root
+
+    try:
+        config = load_config(config_file, overrides={"cache-dir": os.path.abspath(cache_dir)} if cache_dir else None)
+    except ConfigError as e:
+        error(str(e))
+        sys.exit(EXIT_ERROR)
+    directory = resolve_cache_dir(config, find_project_root(["."]))
+    try:
+        removed = remove_cache_dir(directory)
+    except ValueError as e:
+        error(str(e))
+        sys.exit(EXIT_ERROR)
+    except OSError as e:
+        error(f"{directory}: cannot remove: {e.strerror or e}")
+        sys.exit(EXIT_ERROR)
+    click.echo(f"Removed {directory}" if removed else f"No cache at {directory}")
 
 
 @main.command("server")

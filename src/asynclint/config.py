@@ -57,6 +57,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
+    Setting("extend", "str", None, "Another configuration file (pyproject.toml or asynclint.toml; relative to this file, `~` and `$VARS` expanded) to start from, as ruff's `extend`: its settings apply unless this file sets them; `extend-select`, `extend-ignore` and `extend-exclude` add up along the chain. Its `cache-dir`, `baseline` and `output-file` are relative to it; patterns (`exclude`, `per-file-ignores`) apply to this project.", 'extend = "../base.toml"'),
     Setting("select", "list[str]", None, "Rules to run: codes, prefixes (`ASL1`) or rule names. Replaces the default selection (every rule that is not opt-in).", 'select = ["ASL1", "ASL201"]'),
     Setting("extend-select", "list[str]", [], "Rules to add to the selection; naming an opt-in rule or a prefix that holds one turns it on.", 'extend-select = ["ASL9"]'),
     Setting("ignore", "list[str]", [], "Rules to turn off (codes, prefixes or names).", 'ignore = ["ASL104"]'),
@@ -75,6 +76,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("jobs", "int", 0, "Worker processes for the per-file pass; 0 means one per core. More than two per core are not started.", "jobs = 2"),
     Setting("cache", "bool", True, "Reuse results for files whose content did not change.", "cache = false"),
     Setting("cache-dir", "str", None, "Where the cache lives. Default: `.asynclint_cache` at the project root, or `$ASYNCLINT_CACHE_DIR`. A directory another user owns, or that others can write, is refused with a warning (the run goes on without a cache); cache files are sealed with a per-user key kept in `~/.config/asynclint/cache-key` (or under `$XDG_CONFIG_HOME`) and ignored when the seal does not match.", 'cache-dir = "/tmp/asynclint"'),
+    Setting("baseline", "str", None, "The baseline file: findings recorded in it by `asynclint check --write-baseline` are hidden. Relative to the configuration file. Default: `.asynclint-baseline.json` at the project root.", 'baseline = "ci/asynclint-baseline.json"'),
     Setting("noqa", "bool", True, "Honour `# noqa` comments; `--no-noqa` turns them off for an audit.", "noqa = false"),
     Setting("fix", "bool", False, "Apply safe fixes to the files (as `--fix`). Lines with a `# noqa` for the rule are never fixed.", "fix = true"),
     Setting("unsafe-fixes", "bool", False, "Let `--fix`, `--diff` and `--fix-only` apply unsafe fixes too (they may change behaviour; review them).", "unsafe-fixes = true"),
@@ -101,6 +103,7 @@ class Config:
     cache: bool = True
     cache_dir: str | None = None
     noqa: bool = True
+    baseline: str | None = None
     fix: bool = False
     unsafe_fixes: bool = False
     rule_options: tuple[tuple[str, Any], ...] = ()
@@ -244,7 +247,7 @@ def load_config(config_path: str | None = None, cwd: Path | None = None, overrid
         if not os.path.isfile(file):
             raise ConfigError(f"{config_path}: config file not found")
         data = load_toml(file)
-        values = table_of(file, data)
+        values = with_extends(file, table_of(file, data))
         if file.name == "pyproject.toml":
             requires = requires_python(data)
         base_dir = file.resolve().parent
@@ -253,7 +256,7 @@ def load_config(config_path: str | None = None, cwd: Path | None = None, overrid
         file, pyproject = find_config_file(cwd.resolve())
         if file is not None:
             data = load_toml(file)
-            values = table_of(file, data)
+            values = with_extends(file, table_of(file, data))
             base_dir = file.parent
             source = str(file)
         if pyproject is not None:
@@ -275,6 +278,47 @@ def load_config(config_path: str | None = None, cwd: Path | None = None, overrid
         if v:
             cfg = cfg.with_(target_version=v)
     return cfg
+
+
+_ADDING = ("extend-select", "extend-ignore", "extend-exclude")
+_FILE_PATHS = ("cache-dir", "baseline", "output-file")
+
+
+def with_extends(file: Path, values: dict[str, Any], chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """``values`` (the table of ``file``) on top of the chain of files its ``extend`` names."""
+    chain = chain or (file.resolve(),)
+    if "extend" not in values:
+        return values
+    ext = values["extend"]
+    if not isinstance(ext, str) or not ext.strip():
+        raise ConfigError(f"{file}: extend: expected the path of a configuration file, got {type(ext).__name__} {ext!r}")
+    target = Path(os.path.expandvars(os.path.expanduser(ext)))
+    if not target.is_absolute():
+        target = file.resolve().parent / target
+    try:
+        target = target.resolve()
+    except (OSError, RuntimeError):
+        raise ConfigError(f"{file}: extend: cannot resolve {ext!r}") from None
+    if target in chain:
+        loop = " -> ".join(str(p) for p in (*chain, target))
+        raise ConfigError(f"{file}: extend: loop: {loop}")
+    if not target.is_file():
+        raise ConfigError(f"{file}: extend: {ext!r}: no such file ({target})")
+    base = dict(table_of(target, load_toml(target)))
+    for key in _FILE_PATHS:  # relative to the file that says them
+        if isinstance(base.get(key), str) and base[key] and not Path(os.path.expanduser(base[key])).is_absolute():
+            base[key] = str(target.parent / base[key])
+    base = with_extends(target, base, (*chain, target))
+    validate({k: v for k, v in base.items() if k != "extend"}, str(target))  # errors name the file that has them
+    merged = {k: v for k, v in base.items() if k != "extend"}
+    for key, value in values.items():
+        if key == "extend":
+            continue
+        if key in _ADDING and key in merged and isinstance(merged[key], list) and isinstance(value, list):
+            merged[key] = merged[key] + value
+        else:
+            merged[key] = value
+    return merged
 
 
 def validate(values: dict[str, Any], source: str) -> dict[str, Any]:
@@ -380,7 +424,7 @@ def build(values: dict[str, Any], config_file: str | None, base_dir: Path) -> Co
     for key in ("force-exclude", "respect-gitignore", "include-pyi", "statistics", "quiet", "cache", "noqa", "fix", "unsafe-fixes"):
         if key in values:
             kw[key.replace("-", "_")] = values[key]
-    for key in ("format", "output-file", "cache-dir"):
+    for key in ("format", "output-file", "cache-dir", "baseline"):
         if values.get(key) is not None:
             kw[key.replace("-", "_")] = values[key]
     if values.get("jobs") is not None:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     # needs none of them (the semantics and the rule registry are a tenth of its time).
     from asynclint.rule import Deferred, FileInfo, Rule
 
+NOQA_CHECK = "ASL100"  # unused-noqa: needs every finding before noqa, see FileResult.noqa_check
 REPORT_HINT = "please report it at https://github.com/asynclint/asynclint/issues"
 
 
@@ -46,6 +47,10 @@ class FileResult:
     summary_digest: bytes | None = None  # project.summary.fingerprint, kept for pass 2's memo
     ignored_codes: frozenset[str] = frozenset()
     content_digest: bytes | None = None  # of the bytes linted (cache.digest), so --fix can tell an edit since
+    # With ASL100 on for the file: its findings stay unfiltered by noqa until the end of pass 2,
+    # when asl100_unused_noqa.check_file filters them and reports the codes that were not used.
+    noqa_check: bool = False
+    noqa_directives: tuple = ()
 
 
 def matching_ignores(config: Config, path: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -98,6 +103,7 @@ class Linter:
         self.rules_by_code = {r.code: r for r in self.rules}
         self.base_dir = Path(config.base_dir)
         self.needs_summary = any(r.project_wide for r in self.rules)
+        self.noqa_check = config.noqa and NOQA_CHECK in self.codes
         # For benchmarks/bench.py only: the per-file pass of the same rules without the project
         # index (no summaries, no call sites left for pass 2), to measure what the index adds.
         self.without_index = os.environ.get("ASYNCLINT_BENCH_WITHOUT_INDEX") == "1"
@@ -220,7 +226,14 @@ class Linter:
 
         result.findings = [f for f in findings if f.code not in broken]
         result.deferred = [d for d in deferred if d.code not in broken] if not self.without_index else []
-        result.suppressions = _suppressions_needed(text, lines, result) if self.config.noqa else Suppressions()
+        if self.noqa_check and NOQA_CHECK not in ignored:
+            from asynclint.suppression import directives
+
+            result.noqa_check = True
+            result.suppressions = parse_suppressions(text)
+            result.noqa_directives = tuple(directives(text))
+        else:
+            result.suppressions = _suppressions_needed(text, lines, result) if self.config.noqa else Suppressions()
         if self.needs_summary:
             from asynclint.project.summary import summarize
 
@@ -228,7 +241,7 @@ class Linter:
                 result.summary = summarize(sem, info)
             except Exception as exc:  # noqa: BLE001
                 result.errors.append(FileError(info.display_path, f"internal error in project summary: {type(exc).__name__}: {exc}; {REPORT_HINT}"))
-        if self.config.noqa:
+        if self.config.noqa and not result.noqa_check:
             result.findings = [f for f in result.findings if not result.suppressions.suppresses(f.line, f.code)]
         return result
 
@@ -348,6 +361,8 @@ def lint_files(
     from asynclint.cache import activate, open_cache
 
     cache = open_cache(config, project_root)
+    if findings_only and noqa_check_selected(config):
+        findings_only = False  # pass 2's memo keeps findings after noqa; ASL100 needs them before
     if findings_only and cache.enabled and items:
         state = memo.load(cache, items, project_root, scope)
         if state is not None and state.unchanged:
@@ -375,6 +390,14 @@ def lint_files(
         memo.save(cache, items, run.files, reads, scope)
     run.cache_stats = cache.stats
     return run
+
+
+def noqa_check_selected(config: Config) -> bool:
+    """Whether ASL100 (opt-in) can be on: only an explicit selection turns it on, so the
+    default run asks no registry."""
+    if not config.noqa or (config.select is None and not config.extend_select):
+        return False
+    return NOQA_CHECK in config.enabled_codes()
 
 
 def _pass1(cache: Any, items: Sequence[tuple[str, str]], config: Config, project_root: Path | None, progress: Any = None) -> tuple[list[FileResult], Linter | None]:
@@ -539,9 +562,25 @@ def finish(
         settle_results(results, linter, index, reads)
     elif reads is not None:
         reads.extend(frozenset() for _ in results)
+    apply_noqa_check(results)
     findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
     errors = [e for r in results for e in r.errors]
     return RunResult(results, findings, errors)
+
+
+def apply_noqa_check(results: Iterable[FileResult]) -> None:
+    """For files linted with ASL100 on (after pass 2): drop the findings a noqa suppresses and
+    add ASL100's for the codes that suppressed nothing, in place."""
+    todo = [r for r in results if r.noqa_check]
+    if not todo:
+        return
+    from asynclint.registry import all_rules
+    from asynclint.rules.asl100_unused_noqa import check_file
+
+    known = frozenset(r.code for r in all_rules())
+    for r in todo:
+        r.findings = check_file(r.path, r, known)
+        r.noqa_check = False
 
 
 def project_index(results: list[FileResult], linter: Linter, project_root: Path | None, extra_summaries: Iterable[Any] = (), track: bool = False) -> Any:
@@ -575,7 +614,8 @@ def settle_results(results: list[FileResult], linter: Linter, index: Any, reads:
         try:
             for d in r.deferred:
                 rule = linter.rules_by_code.get(d.code)
-                if rule is None or (noqa and r.suppressions.suppresses(d.line, d.code)):
+                # With ASL100 on, noqa is applied after pass 2 (apply_noqa_check), not here.
+                if rule is None or (noqa and not r.noqa_check and r.suppressions.suppresses(d.line, d.code)):
                     continue
                 try:
                     answer = index.answer(d.question)

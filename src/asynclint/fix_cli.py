@@ -15,6 +15,24 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def fixed_listing(run, color: bool) -> str:
+    """``--show-fixes``: per file and code, how many findings the fixes removed."""
+    from collections import Counter
+
+    from asynclint.output.text import ansi, plain, render_fixed
+
+    per_file = []
+    names: dict[str, str] = {}
+    for ff in run.files:
+        if not ff.fixed:
+            continue
+        before = Counter(f.code for f in ff.before_findings)
+        after = Counter(f.code for f in (ff.result.findings if ff.result is not None else []))  # type: ignore[attr-defined]
+        names.update({f.code: f.name for f in ff.before_findings})
+        per_file.append((ff.display, before - after))
+    return render_fixed(per_file, names, ansi if color else plain)
+
+
 def fix_and_report(results, items, errors: list[FileError], workspace, opts: dict, stdin: bytes | None, stdin_name: str) -> int:
     """``results``: the lint run; ``items``: (path, display) pairs linted from disk;
     ``errors``: the problems found before linting (missing paths); ``workspace``: the
@@ -35,6 +53,11 @@ def fix_and_report(results, items, errors: list[FileError], workspace, opts: dic
     )
     errors = list(errors) + [e for r in results for e in r.errors] + run.errors
     findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
+    from asynclint.cli import apply_baseline
+
+    findings, hidden, baseline_shown = apply_baseline(findings, config, workspace.root, opts)
+    if baseline_shown is None:
+        return EXIT_ERROR
     for e in errors:
         click.echo(str(e), err=True)
 
@@ -56,9 +79,15 @@ def fix_and_report(results, items, errors: list[FileError], workspace, opts: dic
         sys.stdout.buffer.write(stdin_fix.new_bytes() if stdin_fix is not None else stdin)
         sys.stdout.buffer.flush()
 
+    from asynclint.cli import use_color
+
+    color = use_color(opts.get("color"), bool(config.output_file) or stdin is not None)
+    listing = ""
+    if opts.get("show_fixes") and config.format in ("text", "concise") and not config.quiet:
+        listing = fixed_listing(run, color)
     if fix_only and config.format in ("text", "concise") and not config.statistics:
         n = run.fixed
-        text = "" if config.quiet else (f"Fixed {_plural(n, 'finding')}.\n" if n else "No fixes applied.\n")
+        text = "" if config.quiet else (listing or (f"Fixed {_plural(n, 'finding')}.\n" if n else "No fixes applied.\n"))
     else:
         text = render(
             config.format,
@@ -68,7 +97,13 @@ def fix_and_report(results, items, errors: list[FileError], workspace, opts: dic
             quiet=config.quiet,
             statistics=config.statistics,
             fixed=run.fixed,
+            hidden=0 if fix_only else hidden,
+            baseline=baseline_shown,
+            snippets=True,
+            color=color,
+            texts={stdin_name: stdin_fix.after if stdin_fix is not None else stdin.decode("utf-8", errors="replace")} if stdin is not None else None,
         )
+        text = listing + ("\n" if listing and text.strip() else "") + text
     if config.output_file:
         try:
             Path(config.output_file).write_text(text, encoding="utf-8", errors="surrogateescape")  # file names as their bytes, as on stdout

@@ -53,6 +53,8 @@ class Example:
     # Why ``asynclint run`` cannot see the same lines lose a coroutine or a task as the static
     # rule does (tests/test_flow_crosscheck.py runs the examples of ASL201-ASL203).
     runtime: str = ""
+    # Rules the example runs with besides its own (ASL100's examples need findings to suppress).
+    select: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:

@@ -101,7 +101,10 @@ class Workspace:
 
     def finish(self, results: list[FileResult]) -> RunResult:
         """Pass 2 over pass-1 results that belong together."""
+        from asynclint.engine import apply_noqa_check
+
         self.settle(results)
+        apply_noqa_check(results)  # ASL100: noqa applied after pass 2
         findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
         return RunResult(results, findings, [e for r in results for e in r.errors])
 
@@ -115,8 +118,11 @@ class Workspace:
     def lint_text(self, text: str | bytes, path: str = "<stdin>", display: str | None = None, others: Iterable[Any] = ()) -> FileResult:
         """One text (a file's unsaved content, stdin) as the file ``path`` of the project;
         ``others``: summaries that stand for their modules (the other files being fixed)."""
+        from asynclint.engine import apply_noqa_check
+
         result = self.pass1(text, path, display)
         self.settle([result], others)
+        apply_noqa_check([result])  # ASL100: noqa applied after pass 2
         return result
 
     def settle(self, results: list[FileResult], others: Iterable[Any] = (), track: bool = False, index: Any = None) -> list[frozenset[str]]:
