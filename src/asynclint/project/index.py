@@ -156,16 +156,23 @@ class ProjectIndex:
             self._values.clear()
             self._value_reads.clear()
         self._values[ref] = UNKNOWN  # a ref that reaches itself stays unknown
-        if not self._track:
-            v = self._evaluate(ref, _depth)
-        else:
-            self._reads.append(set())
-            try:
+        try:
+            if not self._track:
                 v = self._evaluate(ref, _depth)
-            finally:
-                reads = frozenset(self._reads.pop())
-            self._value_reads[ref] = reads
-            self._replay(reads)
+            else:
+                self._reads.append(set())
+                try:
+                    v = self._evaluate(ref, _depth)
+                finally:
+                    reads = frozenset(self._reads.pop())
+                self._value_reads[ref] = reads
+                self._replay(reads)
+        except BaseException:
+            # The placeholder must not outlive a failure: left cached, it would answer
+            # "unknown" for this ref to every later file, silently dropping their findings.
+            self._values.pop(ref, None)
+            self._value_reads.pop(ref, None)
+            raise
         self._values[ref] = v
         return v
 
@@ -514,7 +521,7 @@ class ProjectIndex:
             return self._chain(fv, set(), also_blocking)
         narrowed = Value(fv.kind, fv.name, fv.module, replace(fv.function, calls=calls), fv.cls)
         # Not memoised under the function's key: the answer holds for these arguments only.
-        return self._chain_body(narrowed, set(), also_blocking, None)
+        return self._chain(narrowed, set(), also_blocking, memo=False)
 
     def _sync_body(self, v: Value) -> Value | None:
         """The project function whose body runs when ``v`` is called synchronously."""
@@ -530,47 +537,88 @@ class ProjectIndex:
             return None
         return v
 
-    def _chain(self, fv: Value, active: set[str], also_blocking) -> tuple[str, ...] | None:
-        key = (fv.module.module, fv.function.name, also_blocking)
-        if key in self._chains:
-            if self._track:
-                self._replay(self._chain_reads.get(key))
-            return self._chains[key]
-        if fv.name in active:
-            return None
-        if self._track:
-            self._reads.append(set())
-            try:
-                result = self._chain_body(fv, active, also_blocking, key)
-            finally:
-                reads = frozenset(self._reads.pop())
-            if key in self._chains:
-                self._chain_reads[key] = reads
-            self._replay(reads)
-            return result
-        return self._chain_body(fv, active, also_blocking, key)
+    def _chain(self, start: Value, active: set[str], also_blocking, memo: bool = True) -> tuple[str, ...] | None:
+        """The first chain of calls from ``start`` to a blocking call (depth first, in call
+        order), memoized per function. Iterative: a chain of thousands of sync helpers must
+        not exhaust the interpreter's stack (it did at about 500)."""
+        stack: list[list] = []  # [function value, memo key, its remaining calls, result]
+        reads_base = len(self._reads)
 
-    def _chain_body(self, fv: Value, active: set[str], also_blocking, key: tuple) -> tuple[str, ...] | None:
-        active.add(fv.name)
-        result = None
-        for ref, _line, _guard in fv.function.calls:
-            cv = self.value(ref)
-            if cv.kind == "external":
-                name = canonical(cv.name)
-                if blocking_for(name) is not None or (also_blocking is not None and also_blocking(name)):
-                    result = (fv.label + "()", cv.label + "()")
-                    break
-                continue
-            inner = self._sync_body(cv)
-            if inner is not None:
-                rest = self._chain(inner, active, also_blocking)
-                if rest:
-                    result = (fv.label + "()", *rest)
-                    break
-        active.discard(fv.name)
-        if key is not None and (result is not None or not active):
-            self._chains[key] = result
-        return result
+        def enter(fv: Value, keyed: bool = True) -> tuple[bool, tuple[str, ...] | None]:
+            """(entered, result): a new frame to explore, or the answer known already."""
+            key = (fv.module.module, fv.function.name, also_blocking) if keyed else None
+            if key is not None and key in self._chains:
+                if self._track:
+                    self._replay(self._chain_reads.get(key))
+                return False, self._chains[key]
+            if fv.name in active:
+                return False, None
+            if self._track:
+                self._reads.append(set())
+            active.add(fv.name)
+            stack.append([fv, key, iter(fv.function.calls), None])
+            return True, None
+
+        try:
+            # ``memo=False``: a function narrowed to some of its calls, whose answer holds for
+            # one call's arguments only: not memoised under the function's key.
+            entered, known = enter(start, memo)
+            if not entered:
+                return known
+            answer: tuple[str, ...] | None = None
+            returned = False  # a callee's frame just finished with ``answer``
+            while stack:
+                frame = stack[-1]
+                fv, key, calls = frame[0], frame[1], frame[2]
+                done = False
+                if returned:
+                    returned = False
+                    if answer:
+                        frame[3] = (fv.label + "()", *answer)
+                        done = True
+                descended = False
+                while not done:
+                    item = next(calls, None)
+                    if item is None:
+                        done = True
+                        break
+                    cv = self.value(item[0])
+                    if cv.kind == "external":
+                        name = canonical(cv.name)
+                        if blocking_for(name) is not None or (also_blocking is not None and also_blocking(name)):
+                            frame[3] = (fv.label + "()", cv.label + "()")
+                            done = True
+                        continue
+                    inner = self._sync_body(cv)
+                    if inner is None:
+                        continue
+                    entered, known = enter(inner)
+                    if entered:
+                        descended = True
+                        break
+                    if known:
+                        frame[3] = (fv.label + "()", *known)
+                        done = True
+                if descended:
+                    continue
+                stack.pop()
+                result = frame[3]
+                active.discard(fv.name)
+                if key is not None and (result is not None or not active):
+                    self._chains[key] = result
+                if self._track:
+                    reads = frozenset(self._reads.pop())
+                    if key is not None and key in self._chains:
+                        self._chain_reads[key] = reads
+                    self._replay(reads)
+                answer, returned = result, True
+            return answer
+        except BaseException:
+            # Leave no half-explored state behind for the next question.
+            for frame in stack:
+                active.discard(frame[0].name)
+            del self._reads[reads_base:]
+            raise
 
 
 def _item_index(name: str) -> int | None:
