@@ -4,6 +4,7 @@ processes: how many there are, and that none outlives its parent."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -72,3 +73,12 @@ def slow_project(root: Path, files: int = 400, lines: int = 3000) -> Path:
     for n in range(files):
         (pkg / f"m{n}.py").write_text(BAD + body)
     return root
+
+
+def without_root_powers() -> tuple[str, ...]:
+    """Root ignores permission bits; drop the capabilities that let it, so the test is real."""
+    if os.geteuid() != 0:
+        return ()
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: permission bits cannot be enforced")
+    return ("setpriv", "--bounding-set", "-dac_override,-dac_read_search")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import pytest
 
 from asynclint.config import Config
 from asynclint.engine import JOBS_PER_CORE, effective_jobs, usable_cores
-from procs import children, needs_proc, slow_project
+from procs import children, needs_proc, slow_project, without_root_powers
 
 EXE = [sys.executable, "-m", "asynclint"]
 BAD = "import time\n\nasync def f():\n    time.sleep(1)\n"
@@ -26,14 +25,6 @@ def asynclint(*args, cwd, wrap=(), **kw):
     proc = subprocess.run([*wrap, *EXE, *args], cwd=cwd, capture_output=True, text=True, timeout=300, **kw)
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     return proc
-
-
-def without_root_powers() -> tuple[str, ...]:
-    if os.geteuid() != 0:
-        return ()
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: permission bits cannot be enforced")
-    return ("setpriv", "--bounding-set", "-dac_override,-dac_read_search")
 
 
 # ---------------------------------------------------------------------- paths on the command line

@@ -128,11 +128,13 @@ def test_garbage_index_is_ignored_and_rewritten(project):
 def test_corrupt_entry_is_a_miss_and_is_rewritten(project):
     run(project)
     (index,) = (project / ".asynclint_cache").glob("index-*.pickle")
-    fmt, entries = pickle.loads(index.read_bytes())
+    from asynclint.cache_trust import seal, unseal
+
+    fmt, entries = pickle.loads(unseal(index.read_bytes()))
     key = str((project / "pkg" / "bad.py").resolve())
     display, stamp, digest, file_key, blob = entries[key]
     entries[key] = (display, stamp, digest, file_key, blob[:-7] + b"garbage")
-    index.write_bytes(pickle.dumps((fmt, entries)))
+    index.write_bytes(seal(pickle.dumps((fmt, entries))))  # sealed: a bug's damage, not an attacker's
     r = run(project)
     assert found(r) == [("pkg/bad.py", 5, "ASL101")]
     assert counts(r) == (2, 0, 1)
@@ -200,8 +202,9 @@ def test_unwritable_cache_dir_warns_once_and_results_are_right(project):
     assert "pkg/bad.py:5:5: ASL101" in r.stdout
     warnings = [line for line in r.stderr.splitlines() if "warning" in line]
     assert len(warnings) == 1, r.stderr
-    assert warnings[0].startswith("asynclint: warning: cannot write the cache in ")
-    assert warnings[0].endswith("; continuing without it")
+    # Found before anything is written: the directory cannot be made where a file is.
+    assert warnings[0].startswith(f"asynclint: warning: cannot use the cache directory {blocker / 'cache'}: ")
+    assert warnings[0].endswith("; continuing without the cache")
 
 
 def test_two_processes_at_once_both_right_and_the_index_holds_both_halves(project):

@@ -8,16 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import BAD, CLEAN, run
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\nrequires-python = '>=3.11'\n")
-    (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "bad.py").write_text(BAD)
-    (tmp_path / "pkg" / "clean.py").write_text(CLEAN)
-    return tmp_path
+# `project` is test_cli's fixture (pkg/bad.py and pkg/clean.py under a pyproject.toml); pytest
+# passes it by parameter name, which pyflakes reads as a redefinition.
+# ruff: noqa: F811
+from tests.test_cli import BAD, CLEAN, project, run  # noqa: F401
 
 
 # ---------------------------------------------------------------------- --exit-zero

@@ -256,3 +256,34 @@ def test_a_pending_veto_defers_and_pass_two_decides_it(tmp_path):
     settle_results([result], linter, project_index([result], linter, root))
     assert [f.line for f in result.findings if f.code == "ASL999"] == [5]
     assert _Asker.concluded == [("app.store.open_files", "app.store.open_files()")]
+
+
+# ---------------------------------------------------------------------- unions
+def test_a_union_is_yes_only_when_every_member_says_yes(tmp_path):
+    index = _index(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/store.py": """
+                class A:
+                    async def put(self):
+                        ...
+
+                class B:
+                    async def put(self):
+                        ...
+
+                class C:
+                    def put(self):
+                        ...
+                """,
+        },
+    )
+    both = Question(COROUTINE_FUNCTION, "app.store.A().put|app.store.B().put")
+    assert index.answer(both).label == "A.put"
+    assert not index.answer(Question(COROUTINE_FUNCTION, "app.store.A().put|app.store.C().put"))
+    assert not index.answer(Question(COROUTINE_FUNCTION, "app.store.A().put|asyncio.Lock().locked"))
+    # Pass 1: a library member it can decide, a project member it cannot.
+    assert FILE_FACTS.answer(Question(COROUTINE_FUNCTION, "asyncio.sleep|app.store.A().put")) is PENDING
+    assert not FILE_FACTS.answer(Question(COROUTINE_FUNCTION, "time.sleep|app.store.A().put"))
+    assert FILE_FACTS.answer(Question(COROUTINE_FUNCTION, "asyncio.sleep|asyncio.Queue().get")).name == "asyncio.sleep"

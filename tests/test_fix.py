@@ -204,7 +204,7 @@ def test_everything_outside_the_edits_is_byte_for_byte(project):
     )
     out = engine_fix(src)
     assert out.text == src.replace("import time  # why: legacy\n", "import time  # why: legacy\nimport asyncio\n").replace(
-        "time.sleep( 1 )", "await asyncio.sleep(1)"
+        "time.sleep( 1 )", "await asyncio.sleep( 1 )"  # only the callee is edited
     )
 
 

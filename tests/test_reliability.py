@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from asynclint.config import Config
+from procs import without_root_powers
 from asynclint.engine import Linter, lint_source
 from asynclint.rule import Example, Rule
 
@@ -32,15 +33,6 @@ def asynclint(*args, cwd=None, wrap=(), timeout=900):
     assert proc.returncode in (0, 1, 2), proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr, proc.stderr[-4000:]
     return proc
-
-
-def without_root_powers() -> tuple[str, ...]:
-    """Root ignores permission bits; drop the capabilities that let it, so the test is real."""
-    if os.geteuid() != 0:
-        return ()
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: permission bits cannot be enforced")
-    return ("setpriv", "--bounding-set", "-dac_override,-dac_read_search")
 
 
 # ---------------------------------------------------------------------- the standard library

@@ -77,7 +77,8 @@ def test_ctrl_c_exits_130_with_one_line_and_no_workers(project, to_group):
 
 
 def test_ctrl_c_without_workers_exits_130(tmp_path):
-    root = slow_project(tmp_path, files=30, lines=600)
+    # Long enough that 2 s in, an idle machine is still linting (not already shutting down).
+    root = slow_project(tmp_path, files=200, lines=600)
     proc = subprocess.Popen([*EXE, "--no-cache", "-j", "1", "pkg"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     time.sleep(2.0)
     assert proc.poll() is None

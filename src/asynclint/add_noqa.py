@@ -80,7 +80,7 @@ def add_to_text(text: str, wanted: dict[int, set[str]]) -> tuple[str, int, list[
 
 def add_noqa_and_report(findings: Sequence[Finding], errors: list[FileError], config) -> int:
     from asynclint.cli import EXIT_CLEAN, EXIT_ERROR
-    from asynclint.fix import encode_like, write_atomic
+    from asynclint.fix import encode_like, write_fixed
     from asynclint.source import CannotAnalyse, decode, parse
     from asynclint.suppression import parse_suppressions
 
@@ -116,7 +116,7 @@ def add_noqa_and_report(findings: Sequence[Finding], errors: list[FileError], co
             errors.append(FileError(path, f"not changed: the comments added would not suppress {missed[0][1]} on line {missed[0][0]}"))
             continue
         try:
-            write_atomic(path, encode_like(data, new))
+            write_fixed(path, encode_like(data, new), data)
         except Exception as e:  # noqa: BLE001 - InvalidFix (encoding) or OSError: one line, go on
             errors.append(FileError(path, f"cannot write: {getattr(e, 'strerror', None) or e}"))
             continue

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import Callable
 
 
-def replace_atomically(target: str | os.PathLike, data: bytes, *, prefix: str = ".asynclint-", mode: int = 0o644, owner: tuple[int, int] | None = None, fsync: bool = False) -> None:
+class TargetChanged(Exception):
+    """The file is no longer what the caller computed the new content from."""
+
+
+def replace_atomically(
+    target: str | os.PathLike,
+    data: bytes,
+    *,
+    prefix: str = ".asynclint-",
+    mode: int = 0o644,
+    owner: tuple[int, int] | None = None,
+    fsync: bool = False,
+    unchanged: Callable[[], bool] | None = None,
+) -> None:
     """Write ``data`` to a temporary file beside ``target``, then rename it over ``target``.
 
     ``mode`` replaces mkstemp's 0600 (which would lock other users out of a shared checkout
-    or cache); ``owner`` (uid, gid) is kept when the caller may give the file away; on any
-    error the temporary file is removed and the error propagates.
+    or cache); ``owner`` (uid, gid) is kept when the caller may give the file away. The mode
+    is set after the owner: a chown clears the setuid and setgid bits. ``unchanged()``, when
+    given, is asked at the last moment before the rename; False raises :class:`TargetChanged`
+    and leaves ``target`` alone. On any error the temporary file is removed and the error
+    propagates.
     """
     directory = os.path.dirname(os.fspath(target)) or "."
     fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
@@ -21,12 +38,16 @@ def replace_atomically(target: str | os.PathLike, data: bytes, *, prefix: str = 
             if fsync:
                 f.flush()
                 os.fsync(f.fileno())
-        os.chmod(tmp, mode)
         if owner is not None and hasattr(os, "chown"):
-            try:
-                os.chown(tmp, *owner)
-            except OSError:
-                pass  # only root may give a file away; the file is then ours
+            st = os.stat(tmp)
+            if (st.st_uid, st.st_gid) != owner:
+                try:
+                    os.chown(tmp, *owner)
+                except OSError:
+                    pass  # only root may give a file away; the file is then ours
+        os.chmod(tmp, mode)
+        if unchanged is not None and not unchanged():
+            raise TargetChanged(os.fspath(target))
         os.replace(tmp, target)
     except BaseException:
         try:

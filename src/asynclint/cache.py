@@ -1,7 +1,8 @@
 """Per-file results cached by content, so an unchanged file is never parsed twice.
 
-One index file per (asynclint build, Python version, configuration) holds, for every file
-path, its stat stamp, its content hash, the per-file part of the configuration and the
+Every cache file is sealed with a per-user key and refused unsealed (``cache_trust``: a
+pickle someone else wrote would run their code). One index file per (asynclint build, Python
+version, configuration) holds, for every file path, its stat stamp, its content hash, the per-file part of the configuration and the
 pickled pass-1 :class:`~asynclint.engine.FileResult` (findings after noqa, deferred call
 sites, suppressions, module summary). Pass 2 always runs again from those results.
 
@@ -26,6 +27,7 @@ from typing import Any, Callable, Sequence
 
 from asynclint import __version__
 from asynclint.atomic import replace_atomically
+from asynclint.cache_trust import seal, unseal
 from asynclint.config import Config, cache_dir_default, warn_once
 
 FORMAT = 1
@@ -309,7 +311,7 @@ class Cache:
 
     def _write(self) -> None:
         self._load()
-        self.directory.mkdir(parents=True, exist_ok=True)
+        make_directory(self.directory)
         _mark_directory(self.directory)
         with _Lock(self.lock_path):
             entries, stamp = (self._entries, self._loaded_stamp)
@@ -323,7 +325,7 @@ class Cache:
             for k in [k for k in merged if k not in self._seen and k not in self._changed]:
                 if not os.path.exists(k[1] if isinstance(k, tuple) else k):
                     del merged[k]
-            data = pickle.dumps((FORMAT, merged), protocol=pickle.HIGHEST_PROTOCOL)
+            data = seal(pickle.dumps((FORMAT, merged), protocol=pickle.HIGHEST_PROTOCOL))
             replace_atomically(self.index_path, data, prefix=".index-")
             self._entries = merged
             self._loaded_stamp = _file_stamp(self.index_path)
@@ -382,14 +384,33 @@ def note_missing(module: str) -> None:
 def open_cache(config: Config, project_root: Path | None) -> "Cache | NoCache":
     if not config.cache:
         return NoCache()
+    from asynclint.cache_trust import Untrusted, check_directory, secret
+
     try:
-        return Cache(config, project_root, resolve_cache_dir(config, project_root))
+        directory = resolve_cache_dir(config, project_root)
+        check_directory(directory)
+        secret()
+        return Cache(config, project_root, directory)
+    except Untrusted as e:
+        warn_once(f"{e}; continuing without the cache")
+        return NoCache()
     except Exception as e:  # noqa: BLE001 - the cache is an optimisation, never a failure
         warn_once(f"cannot use the cache: {e}; continuing without it")
         return NoCache()
 
 
 # ---------------------------------------------------------------------- helpers
+def make_directory(directory: Path) -> None:
+    """The cache directory, made writable by its owner only (``check_directory`` refuses one
+    that others can write, whatever the umask)."""
+    if not directory.is_dir():
+        directory.mkdir(parents=True, exist_ok=True, mode=0o755)
+        try:
+            os.chmod(directory, 0o755)
+        except OSError:
+            pass
+
+
 def _file_stamp(path: Path) -> tuple | None:
     try:
         st = os.stat(path)
@@ -403,7 +424,10 @@ def _read_index(path: Path) -> tuple[dict[str, tuple], tuple | None]:
         with open(path, "rb") as f:
             stamp = os.fstat(f.fileno())
             raw = f.read()
-        fmt, entries = pickle.loads(raw)
+        payload = unseal(raw)
+        if payload is None:  # not sealed with our key: never unpickled
+            return {}, None
+        fmt, entries = pickle.loads(payload)
         if fmt != FORMAT or not isinstance(entries, dict):
             return {}, None
         return entries, (stamp.st_ino, stamp.st_size, stamp.st_mtime_ns)
@@ -508,6 +532,7 @@ def lint_stamped(linter, path: str, display: str) -> tuple[bytes, Any, bytes | N
     except OSError:
         return pickle.dumps(linter.lint_path(path, display), protocol=pickle.HIGHEST_PROTOCOL), None, None
     result = linter.lint_bytes(data, path, display)
+    result.content_digest = digest(data)
     if result.summary is not None and linter.config.cache:
         from asynclint.project.summary import fingerprint
 

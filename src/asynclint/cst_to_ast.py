@@ -468,6 +468,10 @@ class _Converter:
         return pos, kws
 
     # ------------------------------------------------------------------ expressions
+    def e_StarredElement(self, n: cst.StarredElement, ctx: ast.expr_context) -> ast.expr:
+        # A starred element reached as an expression of its own (stdlib shard 21 has one).
+        return self.place(ast.Starred(value=self.expr(n.value, ctx), ctx=ctx), n, self.outer(n.value)[1])
+
     def expr(self, n: cst.BaseExpression, ctx: ast.expr_context = _LOAD) -> ast.expr:
         m = getattr(self, "e_" + type(n).__name__, None)
         if m is None:

@@ -46,6 +46,7 @@ class FileResult:
     summary: Any = None
     summary_digest: bytes | None = None  # project.summary.fingerprint, kept for pass 2's memo
     ignored_codes: frozenset[str] = frozenset()
+    content_digest: bytes | None = None  # of the bytes linted (cache.digest), so --fix can tell an edit since
     # With ASL100 on for the file: its findings stay unfiltered by noqa until the end of pass 2,
     # when asl100_unused_noqa.check_file filters them and reports the codes that were not used.
     noqa_check: bool = False

@@ -40,11 +40,14 @@ BLOCKING_CHAIN = "blocking-chain"
 TYPE_OF = "type-of"
 """The class of the subject's value. Yes: a ``Value`` of kind ``instance`` (a project class) or
 ``external`` (a library type)."""
+RESOLVES_TO = "resolves-to"
+"""The library name the subject denotes through the project's re-exports and aliases
+(``from ._compat import create_task``). Yes: a ``Value`` of kind ``external``."""
 IMPORTED_ELSEWHERE = "imported-elsewhere"
 """Another module of the project imports the subject ``module.name`` (or its module, or star-
 imports it). Only the project can answer."""
 
-FACTS = (COROUTINE_FUNCTION, ASYNC_CONTEXT_MANAGER, ASYNC_ITERABLE, BLOCKING_CHAIN, TYPE_OF, IMPORTED_ELSEWHERE)
+FACTS = (COROUTINE_FUNCTION, ASYNC_CONTEXT_MANAGER, ASYNC_ITERABLE, BLOCKING_CHAIN, TYPE_OF, RESOLVES_TO, IMPORTED_ELSEWHERE)
 
 
 class Question(NamedTuple):

@@ -14,6 +14,7 @@ newline style, encoding (coding cookie or BOM) and file permissions included.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import os
 import re
@@ -24,7 +25,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from asynclint.atomic import replace_atomically
+from asynclint.atomic import TargetChanged, replace_atomically
+from asynclint.cache import digest
 from asynclint.finding import Edit, FileError, Finding
 from asynclint.source import split_lines
 from asynclint.suppression import parse_suppressions
@@ -102,27 +104,50 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     for (s1, e1, _), (s2, e2, _) in pairwise(spans):
         if s2 < e1 or (s2 == s1 and e2 == e1 == s1):
             raise InvalidFix("edits overlap")
-    out = text
-    for start, end, edit in reversed(spans):
-        out = out[:start] + _with_newline(edit.content, nl) + out[end:]
-    return out
+    # One join, not a copy of the whole text per edit: a big file with thousands of fixes
+    # was quadratic here.
+    parts: list[str] = []
+    pos = 0
+    for start, end, edit in spans:
+        parts.append(text[pos:start])
+        parts.append(_with_newline(edit.content, nl))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------------- imports
-def _imported(node, module: str) -> bool:
-    """True when a module-level ``import`` statement binds ``module`` under its own name."""
+def _imported(node, spec: str) -> bool:
+    """True when a module-level ``import`` statement binds what ``spec`` names: ``"asyncio"``
+    (the module under its own name) or ``"asyncio as asyncio_"`` (under that alias)."""
     import libcst as cst
 
     if not isinstance(node, cst.Import):
         return False
+    module, _, asname = spec.partition(" as ")
     for alias in node.names:
+        name = cst.helpers.get_full_name_for_node(alias.name) or ""
+        if asname:
+            bound = cst.helpers.get_full_name_for_node(alias.asname.name) if alias.asname is not None else None
+            if name == module and bound == asname:
+                return True
+            continue
         if alias.asname is not None:
             continue
-        name = cst.helpers.get_full_name_for_node(alias.name) or ""
         # ``import asyncio.subprocess`` binds ``asyncio`` too.
         if name == module or name.startswith(module + "."):
             return True
     return False
+
+
+def _type_checking(stmt) -> bool:
+    import libcst as cst
+
+    if not isinstance(stmt, cst.If):
+        return False
+    test = stmt.test
+    name = test.value if isinstance(test, cst.Name) else test.attr.value if isinstance(test, cst.Attribute) else None
+    return name == "TYPE_CHECKING"
 
 
 def _module_imports(body) -> Iterable:
@@ -132,6 +157,8 @@ def _module_imports(body) -> Iterable:
     for stmt in body:
         if isinstance(stmt, cst.SimpleStatementLine):
             yield from stmt.body
+        elif _type_checking(stmt):
+            continue  # never runs: binds nothing a fix can use
         elif isinstance(stmt, (cst.If, cst.Try, cst.TryStar)):
             blocks = [stmt.body]
             if isinstance(stmt, cst.If) and stmt.orelse is not None:
@@ -167,14 +194,97 @@ def _is_docstring(stmt) -> bool:
 
 
 def add_imports(text: str, modules: Iterable[str]) -> str:
-    """Add ``import m`` for each module not yet imported at module level, once, after the
-    module docstring, ``from __future__`` imports and the top import block."""
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
+    """Add ``import m`` (or ``import m as a`` for ``"m as a"``) for each module not yet imported
+    so at module level, once, after the module docstring, ``from __future__`` imports and the
+    top import block."""
     wanted = sorted(set(modules))
     if not wanted:
         return text
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return _add_imports_libcst(text, wanted)
+    # ``ast`` is a tenth of libcst's time (libcst's tree with positions was nearly all of a
+    # big file's fix time), and tells the same: which imports exist, where the top block ends.
+    present = [(a.name, a.asname) for node in _ast_module_imports(tree.body) for a in node.names]
+    missing = [m for m in wanted if not any(_ast_imported(name, asname, m) for name, asname in present)]
+    if not missing:
+        return text
+    top: list[ast.stmt] = []
+    for i, stmt in enumerate(tree.body):
+        if (i == 0 and _ast_docstring(stmt)) or type(stmt) in (ast.Import, ast.ImportFrom):
+            top.append(stmt)
+            continue
+        # A line that also holds other code is not part of the import block.
+        while top and top[-1].end_lineno >= stmt.lineno:
+            top.pop()
+        break
+    t = _Text(text)
+    nl = newline_of(text)
+    block = "".join(f"import {m}{nl}" for m in missing)
+    if top:
+        return _insert_after_line(text, t, top[-1].end_lineno, block, nl)
+    if tree.body:
+        # Below the leading comments (shebang, coding cookie, licence), above the first statement.
+        first = tree.body[0]
+        line = min([first.lineno, *(d.lineno for d in getattr(first, "decorator_list", ()))])
+        at = t.starts[line - 1]
+        return text[:at] + block + text[at:]
+    return text + ("" if not text or text.endswith(("\n", "\r")) else nl) + block
+
+
+def _insert_after_line(text: str, t: "_Text", end_line: int, block: str, nl: str) -> str:
+    if end_line < len(t.lines):
+        at = t.starts[end_line]
+        return text[:at] + block + text[at:]
+    # The statement ends the file.
+    return text + ("" if text.endswith(("\n", "\r")) else nl) + block
+
+
+def _ast_docstring(stmt: ast.stmt) -> bool:
+    return type(stmt) is ast.Expr and type(stmt.value) is ast.Constant and isinstance(stmt.value.value, str)
+
+
+def _ast_type_checking(stmt: ast.stmt) -> bool:
+    test = getattr(stmt, "test", None)
+    name = test.id if type(test) is ast.Name else test.attr if type(test) is ast.Attribute else None
+    return type(stmt) is ast.If and name == "TYPE_CHECKING"
+
+
+def _ast_module_imports(body: list[ast.stmt]) -> Iterable[ast.Import]:
+    """Every ``import`` at module level, also inside top-level if/try blocks (not under
+    ``TYPE_CHECKING``: that never runs)."""
+    for stmt in body:
+        t = type(stmt)
+        if t is ast.Import:
+            yield stmt
+        elif t is ast.If:
+            if not _ast_type_checking(stmt):
+                yield from _ast_module_imports(stmt.body)
+                yield from _ast_module_imports(stmt.orelse)
+        elif t in (ast.Try, getattr(ast, "TryStar", ast.Try)):
+            yield from _ast_module_imports(stmt.body)
+            for h in stmt.handlers:
+                yield from _ast_module_imports(h.body)
+            yield from _ast_module_imports(stmt.orelse)
+            yield from _ast_module_imports(stmt.finalbody)
+
+
+def _ast_imported(name: str, asname: str | None, spec: str) -> bool:
+    module, _, alias = spec.partition(" as ")
+    if alias:
+        return name == module and asname == alias
+    # ``import asyncio.subprocess`` binds ``asyncio`` too.
+    return asname is None and (name == module or name.startswith(module + "."))
+
+
+def _add_imports_libcst(text: str, wanted: list[str]) -> str:
+    """``add_imports`` for a text ``ast`` cannot read (newer syntax than this Python's)."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
     try:
         wrapper = MetadataWrapper(cst.parse_module(text))
     except cst.ParserSyntaxError as e:
@@ -226,6 +336,22 @@ def compiles(text: str, filename: str = "<fixed>") -> str | None:
     except (ValueError, MemoryError, RecursionError) as e:
         return f"{type(e).__name__}: {_one_line(str(e))}"
     return None
+
+
+def _parse_and_compile(text: str) -> tuple[ast.Module | None, str | None]:
+    """(tree, None) when ``text`` parses and compiles, else (None, reason). The tree goes on to
+    the next lint, which then does not parse the same text again (a big file's parses are
+    most of --fix)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, "<fixed>")
+            compile(tree, "<fixed>", "exec", dont_inherit=True)
+    except SyntaxError as e:
+        return None, f"SyntaxError: {e.msg} (line {e.lineno})"
+    except (ValueError, MemoryError, RecursionError) as e:
+        return None, f"{type(e).__name__}: {_one_line(str(e))}"
+    return tree, None
 
 
 def ast_parses(text: str) -> bool:
@@ -282,11 +408,28 @@ class _AsyncScopes:
             tree = parse(text, "<fixed>")  # through libcst where this interpreter cannot read it
         except CannotAnalyse:
             return
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+        from asynclint.semantics.scopes import _child_nodes  # ast.walk without the ctx nodes
+
+        kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if type(node) in kinds:
                 start = (node.lineno, self._char_col(node.lineno, node.col_offset))
                 end = (node.end_lineno or node.lineno, self._char_col(node.end_lineno or node.lineno, node.end_col_offset or 0))
-                self.scopes.append((start, end, isinstance(node, ast.AsyncFunctionDef)))
+                self.scopes.append((start, end, type(node) is ast.AsyncFunctionDef))
+            stack.extend(_child_nodes(node))
+        # Sorted by start, each with the index of the scope around it: finding the innermost
+        # scope of a position is a binary search plus a walk up, not a scan of every scope.
+        self.scopes.sort(key=lambda s: (s[0], (-s[1][0], -s[1][1])))
+        self.starts = [s[0] for s in self.scopes]
+        self.parents: list[int] = []
+        stack: list[int] = []
+        for i, (start, end, _) in enumerate(self.scopes):
+            while stack and not (start < self.scopes[stack[-1]][1]):
+                stack.pop()
+            self.parents.append(stack[-1] if stack else -1)
+            stack.append(i)
 
     def _char_col(self, line: int, byte_col: int) -> int:
         if not (1 <= line <= len(self.t.lines)):
@@ -295,13 +438,35 @@ class _AsyncScopes:
 
     def is_async(self, line: int, column: int) -> bool:
         pos = (line, column)
-        inner = None
-        for start, end, is_async in self.scopes:
-            # A def's own header is not inside it; its body starts after the header line, so
-            # strict containment of the position is enough for edits in the body.
-            if start < pos < end and (inner is None or start > inner[0]):
-                inner = (start, is_async)
-        return inner is not None and inner[1]
+        # A def's own header is not inside it; its body starts after the header line, so
+        # strict containment of the position is enough for edits in the body.
+        i = bisect.bisect_left(self.starts, pos) - 1
+        while i >= 0:
+            start, end, is_async = self.scopes[i]
+            if start < pos < end:
+                return is_async
+            i = self.parents[i]
+        return False
+
+
+class _Spans:
+    """Disjoint, non-touching offset ranges taken so far, sorted: an overlap test is a binary
+    search, not a scan of every fix taken before (quadratic on a file with many fixes)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def touches(self, start: int, end: int) -> bool:
+        # The last range starting at or before ``end``; the ranges are disjoint, so it is the
+        # only one that can reach ``start``.
+        i = bisect.bisect_right(self.starts, end) - 1
+        return i >= 0 and self.ends[i] >= start
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
 
 
 def _adds_async(edit: Edit, t: _Text) -> bool:
@@ -333,7 +498,7 @@ def choose(text: str, findings: Sequence[Finding], unsafe: bool) -> tuple[list[F
         return [], []
     suppressions = parse_suppressions(text)
     scopes: _AsyncScopes | None = None
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     chosen: list[Finding] = []
     problems: list[str] = []
     for f in candidates:
@@ -353,9 +518,10 @@ def choose(text: str, findings: Sequence[Finding], unsafe: bool) -> tuple[list[F
             if not all(scopes.is_async(e.line, e.column) for e in f.fix.edits if _adds_async(e, t)):
                 continue
         # Touching edits conflict too: two insertions at one place have no defined order.
-        if any(not (end < ts or te < start) for start, end in spans for ts, te in taken):
+        if any(taken.touches(start, end) for start, end in spans):
             continue
-        taken.extend(spans)
+        for start, end in spans:
+            taken.add(start, end)
         chosen.append(f)
     return chosen, problems
 
@@ -393,9 +559,19 @@ def fix_text(
     findings, errors = first if first is not None else lint(text)
     original = text
     original_findings, original_errors = list(findings), list(errors)
-    must_compile = compiles(text) is None
-    # A file only libcst reads (syntax newer than this interpreter) is checked by libcst alone.
-    must_parse = must_compile or ast_parses(text)
+    compiled: list[bool] = []
+
+    def must_compile() -> bool:
+        """Whether the original compiled (then the fixed text must too): asked only when a
+        fixed text does not compile, since compiling a big file is a large part of --fix."""
+        if not compiled:
+            compiled.append(compiles(original) is None)
+        return compiled[0]
+
+    def must_parse() -> bool:
+        # A file only libcst reads (syntax newer than this interpreter) is checked by libcst alone.
+        return must_compile() or ast_parses(original)
+
     fixed = 0
     for _ in range(max_rounds):
         chosen, problems = choose(text, findings, unsafe)
@@ -405,15 +581,18 @@ def fix_text(
             return Outcome(text, fixed, list(findings), list(errors))
         try:
             new = apply_round(text, chosen)
-            reason = invalid_reason(new, must_compile, must_parse=must_parse)
+            tree, reason = _parse_and_compile(new)
+            if reason:
+                tree, reason = None, invalid_reason(new, must_compile(), must_parse=must_parse())
         except InvalidFix:
             reason = "invalid"
         if reason:
-            message = _blame(text, chosen, must_compile, must_parse)
+            message = _blame(text, chosen, must_compile(), must_parse())
             return Outcome(original, 0, original_findings, original_errors + [f"{message}; file left unchanged; {REPORT_HINT}"])
         fixed += len(chosen)
         text = new
-        findings, errors = lint(text)
+        with_tree = getattr(lint, "with_tree", None)
+        findings, errors = with_tree(text, tree) if with_tree is not None and tree is not None else lint(text)
     if fixable(findings, unsafe):
         errors = list(errors) + [f"fixes did not converge after {max_rounds} rounds; {REPORT_HINT}"]
     return Outcome(text, fixed, list(findings), list(errors))
@@ -440,13 +619,44 @@ def encode_like(original: bytes, text: str) -> bytes:
         raise InvalidFix(f"the fixed code cannot be written in the file's encoding {encoding} ({e.reason})") from None
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Replace the file's content in one step (temp file in the same directory + rename),
-    keeping its permission bits; a symlink keeps pointing at the file it pointed at."""
+class CannotWrite(Exception):
+    """The fixed file is not written; ``str(e)`` says why, in one line."""
+
+
+def _same_content(path: str, original: bytes) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return digest(f.read()) == digest(original)
+    except OSError:
+        return False
+
+
+def write_fixed(path: str, data: bytes, original: bytes) -> None:
+    """Write the fixed content ``data`` over ``path``, whose content the fixes were computed
+    from is ``original``. A symlink keeps pointing at its file; a read-only file is refused
+    (as ruff does), even where permissions would let us replace it; a file with several hard
+    links is written in place, so every name sees the fix; any other file is replaced in one
+    step (temp file + rename) keeping its mode bits (setgid included) and owner. Right before
+    the write the content is checked again: a file edited meanwhile is left as it is."""
     target = os.path.realpath(path)
     st = os.stat(target)
-    mode = stat.S_IMODE(st.st_mode)
-    replace_atomically(target, data, mode=mode, owner=(st.st_uid, st.st_gid), fsync=True)
+    if not (st.st_mode & 0o222) or not os.access(target, os.W_OK):
+        raise CannotWrite("cannot fix: the file is read-only; left as it is")
+    changed = CannotWrite("cannot fix: the file changed while it was being fixed; left as it is")
+    if st.st_nlink > 1:
+        with open(target, "r+b") as f:
+            if digest(f.read()) != digest(original):
+                raise changed
+            f.seek(0)
+            f.write(data)
+            f.truncate()
+            f.flush()
+            os.fsync(f.fileno())
+        return
+    try:
+        replace_atomically(target, data, mode=stat.S_IMODE(st.st_mode), owner=(st.st_uid, st.st_gid), fsync=True, unchanged=lambda: _same_content(target, original))
+    except TargetChanged:
+        raise changed from None
 
 
 def unified_diff(display: str, before: str, after: str) -> str:
@@ -520,6 +730,10 @@ def fix_results(results, items: dict[str, str], relinter: Relinter, *, unsafe: b
         lint = relinter(path or r.path, r.path, others)
         before_findings, before_errors = list(r.findings), list(r.errors)
         first = (before_findings, [e.message for e in before_errors])
+        if path is not None and getattr(r, "content_digest", None) != digest(data):
+            # Edited since it was linted: positions found in the old text would land anywhere
+            # in the new one. The fixes come from these exact bytes.
+            first = None
         outcome = fix_text(text, lint, unsafe=unsafe, first=first)
         after = outcome.text
         if outcome.changed:
@@ -557,12 +771,11 @@ def fix_run(results, items: dict[str, str], relinter: Relinter, *, unsafe: bool,
                 kept.append(ff)
                 continue
             try:
-                with open(ff.path, "rb") as fh:
-                    if fh.read() != ff.original:
-                        ff.revert()
-                        errors.append(FileError(ff.display, "cannot fix: the file changed while it was being fixed; left as it is"))
-                        continue
-                write_atomic(ff.path, ff.new_bytes())
+                write_fixed(ff.path, ff.new_bytes(), ff.original)
+            except CannotWrite as e:
+                ff.revert()
+                errors.append(FileError(ff.display, str(e)))
+                continue
             except OSError as e:
                 ff.revert()
                 errors.append(FileError(ff.display, f"cannot write the fixed file: {e.strerror or e}"))

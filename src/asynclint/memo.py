@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import Any, NamedTuple, Sequence
 
 from asynclint.atomic import replace_atomically
-from asynclint.cache import digest, stamp_of
+from asynclint.cache import digest, make_directory, stamp_of
+from asynclint.cache_trust import seal, unseal
 
 FORMAT = 2
 # Memos of other file sets (pre-commit passes a different list each commit) and configurations.
@@ -105,7 +106,10 @@ def load(cache: Any, items: Sequence[tuple[str, str]], project_root: Path | None
     path = memo_path(cache, scope if scope is not None else items)
     try:
         with open(path, "rb") as f:
-            fmt, records, outside = pickle.load(f)
+            payload = unseal(f.read())
+        if payload is None:  # not sealed with our key: never unpickled
+            return None
+        fmt, records, outside = pickle.loads(payload)
         if fmt != FORMAT:
             return None
         by_path = {rec.path: rec for rec in records}
@@ -215,8 +219,8 @@ def _outside_changed(outside: dict, project_root: Path | None, config: Any) -> s
 def write(cache: Any, path: Path, records: list[Record], outside: dict) -> None:
     """Atomically (temporary file + replace): a concurrent reader sees the old memo or the new."""
     try:
-        data = pickle.dumps((FORMAT, records, outside), protocol=pickle.HIGHEST_PROTOCOL)
-        cache.directory.mkdir(parents=True, exist_ok=True)
+        data = seal(pickle.dumps((FORMAT, records, outside), protocol=pickle.HIGHEST_PROTOCOL))
+        make_directory(cache.directory)
         replace_atomically(path, data, prefix=".pass2-")
         _prune(cache.directory, path)
     except Exception:  # noqa: BLE001 - the memo is an optimisation; the index warns about writes

@@ -91,7 +91,9 @@ class Rule:
     options: ClassVar[tuple[Option, ...]] = ()
     bad: ClassVar[tuple[Example, ...]] = ()
     good: ClassVar[tuple[Example, ...]] = ()
-    # True for rules that ask facts only the whole project can answer (``ctx.ask``).
+    # True for rules whose findings mostly need the whole project (``ctx.ask`` questions only
+    # the project index answers): flake8's pre-pass runs them, the docs say so. Any rule may
+    # ask; pending questions are answered in pass 2 whatever this says.
     project_wide: ClassVar[bool] = False
     # True for the ASL5xx rules: only `asynclint run` and the pytest plugin report them. They
     # have no handlers; they exist so that their codes can be listed, explained, documented,
@@ -264,13 +266,13 @@ class RuleContext:
         col = sem.column(node)
         return Edit(node.lineno, col, node.lineno, col, content)
 
-    def module_ref(self, module: str) -> tuple[str, tuple[str, ...]]:
-        """How fix text should name ``module`` here: an existing alias (``import asyncio as
-        aio`` -> ``aio``), else the module's own name plus the import the fix must add."""
-        for name, binds in self.sem.module_scope.bindings.items():
-            if len(binds) == 1 and binds[0].kind == "import" and binds[0].target == module:
-                return name, ()
-        return module, (module,)
+    def module_ref(self, module: str, at: ast.AST) -> tuple[str, tuple[str, ...]]:
+        """How fix text at node ``at`` should name ``module``: a name that denotes it there
+        (``import asyncio as aio`` -> ``aio``), else its own name or a fresh alias, with the
+        import the fix must add (see ``asynclint.semantics.module_names``)."""
+        from asynclint.semantics.module_names import module_ref
+
+        return module_ref(self.sem, module, at)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,16 @@ def stop_pool(pool: Any) -> None:
     """Stop the workers now (the run was interrupted or failed): nothing they would still
     compute is wanted."""
     processes = list(getattr(pool, "_processes", {}).values() or ())
+    # The pool's manager thread can trip over the workers terminated here on purpose; its
+    # traceback would bury the one line the user is owed ("interrupted").
+    manager = getattr(pool, "_executor_manager_thread", None)
+    previous = threading.excepthook
+
+    def quiet(args: threading.ExceptHookArgs) -> None:
+        if manager is None or args.thread is not manager:
+            previous(args)
+
+    threading.excepthook = quiet
     for p in processes:
         try:
             p.terminate()

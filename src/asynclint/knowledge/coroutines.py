@@ -142,6 +142,13 @@ ASYNC_ITERABLES: frozenset[str] = frozenset(
         "motor.motor_asyncio.AsyncIOMotorCollection.find",
         "motor.motor_asyncio.AsyncIOMotorCollection.aggregate",
         "motor.motor_asyncio.AsyncIOMotorCollection.watch",
+        # Values annotated with the async iteration protocols.
+        "typing.AsyncIterator",
+        "typing.AsyncIterable",
+        "typing.AsyncGenerator",
+        "collections.abc.AsyncIterator",
+        "collections.abc.AsyncIterable",
+        "collections.abc.AsyncGenerator",
     }
 )
 

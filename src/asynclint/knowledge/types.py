@@ -184,6 +184,9 @@ RETURNS: dict[str, str] = {
     "builtins.open": "io.TextIOWrapper",  # binary modes give io.Buffered*: same blocking methods
     "pathlib.Path.open": "io.TextIOWrapper",
     "os.fdopen": "io.TextIOWrapper",
+    # Binary read/write files by default (``mode="w+b"``); their I/O methods block like open()'s.
+    "tempfile.TemporaryFile": "io.BufferedRandom",
+    "tempfile.NamedTemporaryFile": "io.BufferedRandom",
     "requests.Session.get": "requests.Response",
     "requests.get": "requests.Response",
     "requests.post": "requests.Response",

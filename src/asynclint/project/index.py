@@ -27,6 +27,7 @@ from asynclint.facts import (
     COROUTINE_FUNCTION,
     IMPORTED_ELSEWHERE,
     PENDING,
+    RESOLVES_TO,
     TYPE_OF,
     Answer,
     Chain,
@@ -35,7 +36,7 @@ from asynclint.facts import (
 from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.knowledge.types import canonical
 from asynclint.project.summary import ClassSummary, FunctionSummary, ModuleSummary
-from asynclint.semantics.refs import AWAITED, SUPER, is_outside_project
+from asynclint.semantics.refs import AWAITED, SUPER, UNION, is_outside_project
 
 _MAX_DEPTH = 24
 
@@ -44,9 +45,10 @@ _MAX_DEPTH = 24
 class Value:
     """What a ref denotes.
 
-    kind: module | function | class | instance | external | coroutine | asyncgen | unknown.
+    kind: module | function | class | instance | external | coroutine | asyncgen | tuple | unknown.
     ``external`` values carry a library name (a callable, or a type for instances);
-    ``coroutine``/``asyncgen`` are the results of calling such functions.
+    ``coroutine``/``asyncgen`` are the results of calling such functions; ``tuple`` is the
+    fixed tuple a project function returns (its ``function`` says the elements).
     """
 
     kind: str
@@ -137,8 +139,8 @@ class ProjectIndex:
 
     # ------------------------------------------------------------------ values
     def value(self, ref: str | None, _depth: int = 0) -> Value:
-        if not ref or ref == "?" or _depth > _MAX_DEPTH:
-            return UNKNOWN
+        if not ref or ref == "?" or _depth > _MAX_DEPTH or UNION in ref:
+            return UNKNOWN  # a union is no one value: ``answer()`` asks about each member
         if self._knowledge_only:
             root = ref.split(".", 1)[0].rstrip("()")
             if root not in _knowable_roots() and not lib.known_root(root):
@@ -152,16 +154,23 @@ class ProjectIndex:
             self._values.clear()
             self._value_reads.clear()
         self._values[ref] = UNKNOWN  # a ref that reaches itself stays unknown
-        if not self._track:
-            v = self._evaluate(ref, _depth)
-        else:
-            self._reads.append(set())
-            try:
+        try:
+            if not self._track:
                 v = self._evaluate(ref, _depth)
-            finally:
-                reads = frozenset(self._reads.pop())
-            self._value_reads[ref] = reads
-            self._replay(reads)
+            else:
+                self._reads.append(set())
+                try:
+                    v = self._evaluate(ref, _depth)
+                finally:
+                    reads = frozenset(self._reads.pop())
+                self._value_reads[ref] = reads
+                self._replay(reads)
+        except BaseException:
+            # The placeholder must not outlive a failure: left cached, it would answer
+            # "unknown" for this ref to every later file, silently dropping their findings.
+            self._values.pop(ref, None)
+            self._value_reads.pop(ref, None)
+            raise
         self._values[ref] = v
         return v
 
@@ -213,6 +222,10 @@ class ProjectIndex:
         kind = owner.kind
         if name == AWAITED:
             return self._awaited(owner, depth)
+        if kind == "tuple":
+            items = owner.function.returns_items
+            i = _item_index(name)
+            return self.value(items[i], depth + 1) if i is not None and i < len(items) else UNKNOWN
         if kind == "module":
             return self._module_member(owner.module, name, depth)
         if kind in ("class", "instance") and name == SUPER:
@@ -238,6 +251,8 @@ class ProjectIndex:
         if v.kind != "coroutine":
             return UNKNOWN
         if v.function is not None:
+            if v.function.returns_items:
+                return Value("tuple", v.name, v.module, function=v.function)
             r = self.value(v.function.returns, depth + 1) if v.function.returns else UNKNOWN
             return r if r.kind in ("instance", "external") else UNKNOWN
         t = lib.await_returns(canonical(v.name))
@@ -315,16 +330,29 @@ class ProjectIndex:
             return Value("instance", v.name, v.module, cls=v.cls)
         if v.kind == "function":
             f = v.function
-            decorators = [d.rstrip("()") for d in f.decorators]
-            for d in decorators:
-                if d in CONTEXT_MANAGER_DECORATORS:
-                    return Value("external", CONTEXT_MANAGER_DECORATORS[d])
-            if not all(d in TRANSPARENT_DECORATORS for d in decorators):
-                return UNKNOWN
+            # The outermost decorator that is not transparent decides what a call gives.
+            for d in f.decorators:
+                name = d.rstrip("()")
+                if name in TRANSPARENT_DECORATORS or name in PROPERTY_DECORATORS:
+                    continue  # a property's value is what its getter returns (``_class_member``)
+                if name in CONTEXT_MANAGER_DECORATORS:
+                    return Value("external", CONTEXT_MANAGER_DECORATORS[name])
+                wrapper = self._wrapper(d, depth)
+                if wrapper is not None and wrapper.is_async and not wrapper.is_generator:
+                    # A project decorator whose wrapper is an ``async def``: calling the
+                    # decorated function runs the wrapper, which makes a coroutine.
+                    return Value("coroutine", v.name, v.module, function=f)
+                return UNKNOWN  # an unknown decorator may return anything: never "sync"
             if f.is_async:
                 return Value("asyncgen" if f.is_generator else "coroutine", v.name, v.module, function=f)
             if f.is_generator:
                 return UNKNOWN
+            if f.returns_def and not f.returns:
+                # ``retry(3)`` of ``def retry(n): def deco(fn): ...; return deco``: ``deco``.
+                inner = v.module.functions.get(f.returns_def)
+                return Value("function", f"{v.module.module}.{inner.name}", v.module, function=inner) if inner else UNKNOWN
+            if f.returns_items:
+                return Value("tuple", v.name, v.module, function=f)
             r = self.value(f.returns, depth + 1) if f.returns else UNKNOWN
             return r if r.kind in ("instance", "external") else UNKNOWN  # returns are refs of instances
         if v.kind == "external":
@@ -342,10 +370,27 @@ class ProjectIndex:
             return Value("external", name + "()")  # only ever matched against the tables
         return UNKNOWN
 
+    def _wrapper(self, decorator: str, depth: int) -> FunctionSummary | None:
+        """The function a project decorator (``deco`` or a factory call ``deco(...)``) puts in
+        place of the functions it decorates, when it returns a function defined inside it."""
+        dv = self.value(decorator, depth + 1)
+        if dv.kind != "function" or dv.function is None:
+            return None
+        inner = dv.function.returns_def
+        return dv.module.functions.get(inner) if inner else None
+
     # ------------------------------------------------------------------ the facts protocol
     def answer(self, question: Question) -> Answer:
         """Pass 2's answer to a question a rule asked (see ``asynclint.facts``): never pending."""
         fact, subject, params = question
+        if UNION in subject:  # yes when every member says yes
+            first = None
+            for member in subject.split(UNION):
+                said = self.answer(Question(fact, member, params))
+                if not said:
+                    return None
+                first = first or said
+            return first
         if fact == COROUTINE_FUNCTION:
             return self.coroutine_function(subject)
         if fact == ASYNC_CONTEXT_MANAGER:
@@ -360,6 +405,9 @@ class ProjectIndex:
             return Chain(*found) if found is not None else None
         if fact == TYPE_OF:
             return self.type_of(subject)
+        if fact == RESOLVES_TO:
+            v = self.value(subject)
+            return v if v.kind == "external" else None
         if fact == IMPORTED_ELSEWHERE:
             return self.imported_elsewhere(subject, params[0])
         raise ValueError(f"unknown fact {fact!r}")
@@ -370,8 +418,11 @@ class ProjectIndex:
         v = self.value(ref)
         if v.kind == "instance":
             return v
-        if v.kind == "external" and not v.name.endswith("()") and ref is not None and ref.endswith(")"):
-            return v
+        if v.kind == "external" and not v.name.endswith("()"):
+            # Library values are named by their type once called (``pathlib.Path()`` is
+            # ``pathlib.Path``); a name reached without a call is a type only by its spelling.
+            if ref.endswith(")") or v.name.rsplit(".", 1)[-1][:1].isupper():
+                return v
         return None
 
     # ------------------------------------------------------------------ questions rules ask
@@ -471,7 +522,7 @@ class ProjectIndex:
             return self._chain(fv, set(), also_blocking)
         narrowed = Value(fv.kind, fv.name, fv.module, replace(fv.function, calls=calls), fv.cls)
         # Not memoised under the function's key: the answer holds for these arguments only.
-        return self._chain_body(narrowed, set(), also_blocking, None)
+        return self._chain(narrowed, set(), also_blocking, memo=False)
 
     def _sync_body(self, v: Value) -> Value | None:
         """The project function whose body runs when ``v`` is called synchronously."""
@@ -487,47 +538,95 @@ class ProjectIndex:
             return None
         return v
 
-    def _chain(self, fv: Value, active: set[str], also_blocking) -> tuple[str, ...] | None:
-        key = (fv.module.module, fv.function.name, also_blocking)
-        if key in self._chains:
-            if self._track:
-                self._replay(self._chain_reads.get(key))
-            return self._chains[key]
-        if fv.name in active:
-            return None
-        if self._track:
-            self._reads.append(set())
-            try:
-                result = self._chain_body(fv, active, also_blocking, key)
-            finally:
-                reads = frozenset(self._reads.pop())
-            if key in self._chains:
-                self._chain_reads[key] = reads
-            self._replay(reads)
-            return result
-        return self._chain_body(fv, active, also_blocking, key)
+    def _chain(self, start: Value, active: set[str], also_blocking, memo: bool = True) -> tuple[str, ...] | None:
+        """The first chain of calls from ``start`` to a blocking call (depth first, in call
+        order), memoized per function. Iterative: a chain of thousands of sync helpers must
+        not exhaust the interpreter's stack (it did at about 500)."""
+        stack: list[list] = []  # [function value, memo key, its remaining calls, result]
+        reads_base = len(self._reads)
 
-    def _chain_body(self, fv: Value, active: set[str], also_blocking, key: tuple) -> tuple[str, ...] | None:
-        active.add(fv.name)
-        result = None
-        for ref, _line, _guard in fv.function.calls:
-            cv = self.value(ref)
-            if cv.kind == "external":
-                name = canonical(cv.name)
-                if blocking_for(name) is not None or (also_blocking is not None and also_blocking(name)):
-                    result = (fv.label + "()", cv.label + "()")
-                    break
-                continue
-            inner = self._sync_body(cv)
-            if inner is not None:
-                rest = self._chain(inner, active, also_blocking)
-                if rest:
-                    result = (fv.label + "()", *rest)
-                    break
-        active.discard(fv.name)
-        if key is not None and (result is not None or not active):
-            self._chains[key] = result
-        return result
+        def enter(fv: Value, keyed: bool = True) -> tuple[bool, tuple[str, ...] | None]:
+            """(entered, result): a new frame to explore, or the answer known already."""
+            key = (fv.module.module, fv.function.name, also_blocking) if keyed else None
+            if key is not None and key in self._chains:
+                if self._track:
+                    self._replay(self._chain_reads.get(key))
+                return False, self._chains[key]
+            if fv.name in active:
+                return False, None
+            if self._track:
+                self._reads.append(set())
+            active.add(fv.name)
+            stack.append([fv, key, iter(fv.function.calls), None])
+            return True, None
+
+        try:
+            # ``memo=False``: a function narrowed to some of its calls, whose answer holds for
+            # one call's arguments only: not memoised under the function's key.
+            entered, known = enter(start, memo)
+            if not entered:
+                return known
+            answer: tuple[str, ...] | None = None
+            returned = False  # a callee's frame just finished with ``answer``
+            while stack:
+                frame = stack[-1]
+                fv, key, calls = frame[0], frame[1], frame[2]
+                done = False
+                if returned:
+                    returned = False
+                    if answer:
+                        frame[3] = (fv.label + "()", *answer)
+                        done = True
+                descended = False
+                while not done:
+                    item = next(calls, None)
+                    if item is None:
+                        done = True
+                        break
+                    cv = self.value(item[0])
+                    if cv.kind == "external":
+                        name = canonical(cv.name)
+                        if blocking_for(name) is not None or (also_blocking is not None and also_blocking(name)):
+                            frame[3] = (fv.label + "()", cv.label + "()")
+                            done = True
+                        continue
+                    inner = self._sync_body(cv)
+                    if inner is None:
+                        continue
+                    entered, known = enter(inner)
+                    if entered:
+                        descended = True
+                        break
+                    if known:
+                        frame[3] = (fv.label + "()", *known)
+                        done = True
+                if descended:
+                    continue
+                stack.pop()
+                result = frame[3]
+                active.discard(fv.name)
+                if key is not None and (result is not None or not active):
+                    self._chains[key] = result
+                if self._track:
+                    reads = frozenset(self._reads.pop())
+                    if key is not None and key in self._chains:
+                        self._chain_reads[key] = reads
+                    self._replay(reads)
+                answer, returned = result, True
+            return answer
+        except BaseException:
+            # Leave no half-explored state behind for the next question.
+            for frame in stack:
+                active.discard(frame[0].name)
+            del self._reads[reads_base:]
+            raise
+
+
+def _item_index(name: str) -> int | None:
+    """0 for ``<item0>``."""
+    if name.startswith("<item") and name.endswith(">") and name[5:-1].isdigit():
+        return int(name[5:-1])
+    return None
 
 
 _ROOTS: frozenset[str] | None = None
@@ -565,9 +664,20 @@ class FileFacts:
         self._knowledge = knowledge
 
     def answer(self, question: Question) -> Answer:
-        fact, subject, _params = question
+        fact, subject, params = question
         if fact == IMPORTED_ELSEWHERE:
             return PENDING
+        if UNION in subject:
+            first, pending = None, False
+            for member in subject.split(UNION):
+                said = self.answer(Question(fact, member, params))
+                if said is PENDING:
+                    pending = True
+                elif not said:
+                    return None
+                else:
+                    first = first or said
+            return PENDING if pending else first
         if fact != BLOCKING_CHAIN:  # chains run through project functions: never in the tables
             known = self._knowledge.answer(question)
             if known:

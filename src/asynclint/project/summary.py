@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from asynclint.semantics.guards import guard_of
-from asynclint.semantics.refs import annotation_ref, generator_functions, is_outside_project, value_ref
+from asynclint.semantics.refs import UNION, annotation_ref, generator_functions, is_outside_project, value_ref
 
 if TYPE_CHECKING:
-    from asynclint.semantics.model import SemanticModel
+    from asynclint.rule import FileInfo
+    from asynclint.semantics.model import Binding, Scope, SemanticModel
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,12 @@ class FunctionSummary:
     # sync functions only: (callee ref, line, guard): ``guard`` is the ``isinstance`` test on a
     # parameter that the call runs under (see ``semantics.guards.guard_of``), or None.
     calls: tuple[tuple[str, int, tuple | None], ...] = ()
+    # The function defined inside this one that it returns (``"retry.wrapper"``): what a
+    # decorator turns the functions it decorates into.
+    returns_def: str | None = None
+    # Refs of the elements of a fixed tuple return (``-> tuple[AsyncIterator[bytes], int]``);
+    # "?" for an element of unknown type.
+    returns_items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,7 @@ class ModuleSummary:
     star_imports: tuple[str, ...] = ()
 
 
-def summarize(sem: SemanticModel, file_info) -> ModuleSummary:
+def summarize(sem: SemanticModel, file_info: FileInfo) -> ModuleSummary:
     prefix = sem.module + "."
     gens = generator_functions(sem)
     functions: dict[str, FunctionSummary] = {}
@@ -63,15 +70,21 @@ def summarize(sem: SemanticModel, file_info) -> ModuleSummary:
     for qual, node in sem.functions.items():
         local = qual[len(prefix):] if qual.startswith(prefix) else qual
         scope = sem.scope_of(node)
+        decorators = tuple(_decorator_ref(sem, d) for d in node.decorator_list)
+        returns = annotation_ref(sem, node.returns, scope) if node.returns is not None else None
+        if len(scope.bindings.get(node.name, ())) > 1 and _has_overloads(sem, node, scope):
+            node, decorators, returns = _overloaded(sem, node, scope)
         is_async = type(node) is ast.AsyncFunctionDef
         functions[local] = FunctionSummary(
             name=local,
             line=node.lineno,
             is_async=is_async,
             is_generator=id(node) in gens,
-            decorators=tuple(_decorator_ref(sem, d) for d in node.decorator_list),
-            returns=annotation_ref(sem, node.returns, scope) if node.returns is not None else None,
+            decorators=decorators,
+            returns=returns,
             calls=() if is_async else tuple(calls.get(id(node), ())),
+            returns_def=_returned_def(sem, qual, node, prefix),
+            returns_items=_tuple_items(sem, node.returns, scope) if node.returns is not None else (),
         )
     classes: dict[str, ClassSummary] = {}
     for qual, info in sem.classes.items():
@@ -102,6 +115,55 @@ def summarize(sem: SemanticModel, file_info) -> ModuleSummary:
     return ModuleSummary(sem.module, file_info.display_path, sem.is_package, functions, classes, names, stars)
 
 
+_OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
+
+
+def _has_overloads(sem: SemanticModel, node: ast.AST, scope: Scope) -> bool:
+    return any(
+        _decorator_ref(sem, x) in _OVERLOAD
+        for b in scope.bindings.get(node.name, ())
+        if b.kind in ("def", "asyncdef")
+        for x in b.node.decorator_list
+    )
+
+
+def _overloaded(sem: SemanticModel, first: ast.AST, scope: Scope) -> tuple[ast.AST, tuple[str, ...], str | None]:
+    """For a function declared with ``@typing.overload``: the definition that runs (the
+    last one without ``@overload``; the last overload in a stub), its decorators, and the
+    return the overloads agree on (None when they differ)."""
+    defs = sorted((b.node for b in scope.bindings.get(first.name, ()) if b.kind in ("def", "asyncdef")), key=lambda d: d.lineno)
+    overloads, impl = [], None
+    for d in defs:
+        refs = tuple(_decorator_ref(sem, x) for x in d.decorator_list)
+        if any(r in _OVERLOAD for r in refs):
+            overloads.append(d)
+        else:
+            impl = (d, refs)
+    returns = {annotation_ref(sem, d.returns, scope) if d.returns is not None else None for d in overloads}
+    agreed = returns.pop() if len(returns) == 1 else None
+    if impl is None:
+        last = overloads[-1] if overloads else first
+        return last, tuple(r for r in (_decorator_ref(sem, x) for x in last.decorator_list) if r not in _OVERLOAD), agreed
+    return impl[0], impl[1], agreed
+
+
+def _tuple_items(sem: SemanticModel, ann: ast.AST, scope: Scope) -> tuple[str, ...]:
+    items = sem.types.tuple_items(ann, scope)
+    return tuple(annotation_ref(sem, e, scope) or "?" for e in items) if items else ()
+
+
+def _returned_def(sem: SemanticModel, qual: str, node: ast.AST, prefix: str) -> str | None:
+    """``return wrapper`` at the top level of the body, ``wrapper`` a def inside it."""
+    if type(node) is not ast.FunctionDef:
+        return None
+    for stmt in node.body:
+        if type(stmt) is ast.Return and type(stmt.value) is ast.Name:
+            inner = f"{qual}.{stmt.value.id}"
+            if inner in sem.functions:
+                return inner[len(prefix):] if inner.startswith(prefix) else inner
+    return None
+
+
 def _decorator_ref(sem: SemanticModel, d: ast.AST) -> str:
     if type(d) is ast.Call:
         r = value_ref(sem, d.func)
@@ -116,7 +178,11 @@ def _base_ref(sem: SemanticModel, base: ast.AST, scope) -> str:
     return q or "?"
 
 
-def _attr_ref(sem: SemanticModel, binds) -> str | None:
+def _attr_ref(sem: SemanticModel, binds: list[Binding]) -> str | None:
+    # A declared type wins over what else is assigned (as in ``Types._bindings_type``).
+    declared = [b for b in binds if b.annotation is not None]
+    if declared and len(declared) < len(binds):
+        binds = declared
     result = None
     for b in binds:
         if b.annotation is not None:
@@ -127,13 +193,16 @@ def _attr_ref(sem: SemanticModel, binds) -> str | None:
             r = value_ref(sem, b.value)
         else:
             return None
-        if r is None or (result is not None and r != result):
-            return None
+        if r is None or UNION in r or (result is not None and r != result):
+            return None  # a union is asked about member by member, never stored
         result = r
     return result
 
 
-def _module_name(sem: SemanticModel, name: str, binds) -> tuple[str, str] | None:
+def _module_name(sem: SemanticModel, name: str, binds: list[Binding]) -> tuple[str, str] | None:
+    if len(binds) > 1:
+        # ``try: import aiohttp`` / ``except ImportError: aiohttp = None``: the import.
+        binds = [b for b in binds if not (b.kind == "assign" and type(b.value) is ast.Constant and b.value.value is None)] or binds
     kinds = {b.kind for b in binds}
     if kinds <= {"def", "asyncdef"}:
         return ("def", name)
@@ -216,7 +285,7 @@ def fingerprint(summary: ModuleSummary) -> bytes:
         (key, c.name, c.line, c.bases, tuple(sorted(c.methods)), tuple(c.attrs.items())) for key, c in summary.classes.items()
     )
     functions = tuple(
-        (key, f.name, f.line, f.is_async, f.is_generator, f.decorators, f.returns, f.calls) for key, f in summary.functions.items()
+        (key, f.name, f.line, f.is_async, f.is_generator, f.decorators, f.returns, f.calls, f.returns_def, f.returns_items) for key, f in summary.functions.items()
     )
     payload = (summary.module, summary.path, summary.is_package, functions, classes, tuple(summary.names.items()), summary.star_imports)
     return hashlib.blake2b(repr(payload).encode("utf-8", "surrogatepass"), digest_size=16).digest()

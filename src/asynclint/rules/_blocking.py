@@ -7,11 +7,16 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar
 
+from asynclint.facts import TYPE_OF, Question
 from asynclint.knowledge.blocking import BLOCKING, FILE_TYPES, Blocking
+from asynclint.knowledge.coroutines import LIBRARIES
+from asynclint.knowledge.types import canonical
 from asynclint.rule import Option, Rule, RuleContext
 from asynclint.semantics.flow import contains_await_point
+from asynclint.semantics.refs import is_outside_project
 
 if TYPE_CHECKING:
+    from asynclint.project.index import Value
     from asynclint.semantics.model import SemanticModel
 
 
@@ -188,6 +193,55 @@ class BlockingCallRule(Rule):
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
         found = blocking_call(node, ctx, self.code)
         if found is None:
+            ask_about_imported_receiver(node, ctx, self.code)
             return
         name, entry = found
         ctx.report(node, f"`{display_name(name)}()` is {self.kind}; use {entry.instead}")
+
+    def conclude(self, question: Question, answer: Value, data: dict) -> str | None:
+        found = blocking_method(answer, data["method"], self.code)
+        if found is None:
+            return None
+        name, entry = found
+        return f"`{display_name(name)}()` is {self.kind}; use {entry.instead}"
+
+
+def blocking_method(receiver: Value, method: str, code: str) -> tuple[str, Blocking] | None:
+    """The table entry of ``method`` on a value of a library type, under ``code``."""
+    if receiver.kind != "external":
+        return None
+    name = canonical(f"{receiver.name}.{method}")
+    entry = BLOCKING.get(name)
+    return (name, entry) if entry is not None and entry.code == code else None
+
+
+def ask_about_imported_receiver(call: ast.Call, ctx: RuleContext, code: str) -> None:
+    """``SOCK.read_text()`` where ``SOCK`` is a module constant of another project module
+    (``from .const import SOCK``, ``SOCK = Path(...)``): the file cannot know its type, the
+    project can. Asked only for method names the table lists under ``code`` on some type,
+    and only for names imported from the project (module constants, never locals)."""
+    func = call.func
+    if type(func) is not ast.Attribute or type(func.value) is not ast.Name:
+        return
+    entries = _METHODS_BY_CODE.get(code, {}).get(func.attr)
+    if not entries or any(returns_at_once(call, e) for e in entries):
+        return
+    sem = ctx.sem
+    binds = sem.lookup(func.value.id, sem.scope_of(func.value))
+    if not binds or len(binds) != 1 or binds[0].kind != "import" or is_outside_project(binds[0].target, LIBRARIES):
+        return
+    if sem.is_awaited(call) or not sem.in_async_context(call):
+        return
+    ctx.ask(TYPE_OF, canonical(binds[0].target), at=call, data={"method": func.attr})
+
+
+def _methods_by_code() -> dict[str, dict[str, list[Blocking]]]:
+    out: dict[str, dict[str, list[Blocking]]] = {}
+    for name, entry in BLOCKING.items():
+        owner, _, method = name.rpartition(".")
+        if owner and owner[:1] != "" and owner.rsplit(".", 1)[-1][:1].isupper():
+            out.setdefault(entry.code, {}).setdefault(method, []).append(entry)
+    return out
+
+
+_METHODS_BY_CODE = _methods_by_code()

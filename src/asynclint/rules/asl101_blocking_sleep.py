@@ -106,7 +106,16 @@ class BlockingSleep(Rule):
         fix = None
         parent = sem.parent(node)
         if type(parent) is ast.Expr:
-            ref, imports = ctx.module_ref("asyncio")
-            args = ", ".join(sem.source_segment(a) for a in node.args) or "0"
-            fix = Fix("safe", (ctx.edit(node, f"await {ref}.sleep({args})"),), "Use `await asyncio.sleep()`", imports)
+            ref, imports = ctx.module_ref("asyncio", node)
+            func = node.func
+            if (node.args or node.keywords) and (func.lineno, func.col_offset) == (node.lineno, node.col_offset):
+                # Only the callee changes: the arguments, and any comment among them, stay.
+                edit = ctx.edit(func, f"await {ref}.sleep")
+            elif "#" not in sem.source_segment(node):  # ``(time.sleep)(1)``, ``time.sleep()``
+                args = ", ".join(sem.source_segment(a) for a in node.args) or "0"
+                edit = ctx.edit(node, f"await {ref}.sleep({args})")
+            else:
+                edit = None
+            if edit is not None:
+                fix = Fix("safe", (edit,), "Use `await asyncio.sleep()`", imports)
         ctx.report(node, "`time.sleep()` blocks the event loop; use `await asyncio.sleep(...)`", fix)

@@ -94,6 +94,29 @@ class BlockingFileIo(BlockingCallRule):
             """,
             title="self attributes and file objects",
         ),
+        Example(
+            """
+            import tempfile
+
+            from app.const import CONFIG, SOCK
+
+            async def status():
+                if SOCK.exists():  # expect: ASL104
+                    return CONFIG.read_text()  # expect: ASL104
+                spool = tempfile.TemporaryFile()
+                spool.write(b"state")  # expect: ASL104
+            """,
+            title="module constants of another project module; standard-library classes constructed directly",
+            files={
+                "app/__init__.py": "",
+                "app/const.py": """
+                from pathlib import Path
+
+                SOCK = Path("/run/app.sock")
+                CONFIG = Path("/etc/app.toml")
+                """,
+            },
+        ),
     )
     good = (
         Example(
@@ -134,5 +157,32 @@ class BlockingFileIo(BlockingCallRule):
                 buf.write("in memory")
             """,
             title="method names alone and shadowed names",
+        ),
+        Example(
+            """
+            import asyncio
+
+            from app.const import NAME, SOCK, paths
+
+            async def status():
+                exists = await asyncio.to_thread(SOCK.exists)
+                return exists, NAME.upper(), paths.exists()
+            """,
+            title="module constants that are no paths",
+            files={
+                "app/__init__.py": "",
+                "app/const.py": """
+                from pathlib import Path
+
+                SOCK = Path("/run/app.sock")
+                NAME = "app"
+
+                class Paths:
+                    def exists(self):
+                        return True
+
+                paths = Paths()
+                """,
+            },
         ),
     )

@@ -31,8 +31,17 @@ class CoroutineNotAwaited(Rule):
     known from a constructor call, an annotation, awaiting a coroutine function with an
     annotated return (`repo = await get_repo()`) or unpacking a known tuple
     (`reader, writer = await asyncio.open_connection(...)`), and the coroutine APIs of asyncio,
-    aiohttp, asyncpg, aiofiles, httpx, redis.asyncio and motor. A callee that cannot be
-    resolved is never assumed to be a coroutine function.
+    aiohttp, asyncpg, aiofiles, httpx, redis.asyncio and motor. Declared types win over
+    inferred ones (a class-level `store: DataStore` holds whatever else is assigned); types
+    also come from `@property`/`cached_property` return annotations (through base classes and
+    mixins in other modules), elements of declared containers (`for c in self.clients` with
+    `clients: set[Client]`), tuples returned by project functions, `typing.overload`s that
+    agree, optional imports (`except ImportError: aiohttp = None`) and standard-library
+    classes constructed directly. A name bound to values of different types is a union: it
+    counts when every member's method is a coroutine function. A project decorator whose
+    wrapper is an `async def` keeps the function a coroutine function; an unknown decorator
+    makes it unknown. A callee that cannot be resolved is never assumed to be a coroutine
+    function.
 
     It also flags a coroutine function passed (not called) where an API will call it
     synchronously and drop what it returns: the event loop's `call_soon()`,
@@ -318,6 +327,235 @@ class CoroutineNotAwaited(Rule):
             title="library coroutine methods as callbacks",
             runtime="`call_soon()` and `ExitStack.callback()` create the coroutines in asyncio's and contextlib's own frames, so the runtime has no line of the example to show",
         ),
+        Example(
+            """
+            from app.store import DataStore, make_store
+
+            class Service:
+                store: DataStore
+
+                def __init__(self, store, backup):
+                    self.store = store  # an unannotated parameter
+                    self.backup = make_store(backup)
+
+                async def start(self):
+                    self.store = await DataStore.create()
+
+                async def save(self, item):
+                    self.store.put(item)  # expect: ASL201
+            """,
+            title="types: a class-level annotation wins over what else is assigned",
+            files={
+                "app/__init__.py": "",
+                "app/store.py": """
+                class DataStore:
+                    @classmethod
+                    async def create(cls):
+                        return cls()
+
+                    async def put(self, item):
+                        ...
+
+                def make_store(path):
+                    return DataStore()
+                """,
+            },
+        ),
+        Example(
+            """
+            from app.store import DataStore, MemoryStore
+
+            async def twice(fresh):
+                store = DataStore()
+                if fresh:
+                    store = DataStore()
+                store.put(1)  # expect: ASL201
+
+            async def either(fresh):
+                store = DataStore() if fresh else MemoryStore()
+                store.put(2)  # expect: ASL201
+            """,
+            title="types: a name bound again keeps its type; a union answers when every member agrees",
+            files={
+                "app/__init__.py": "",
+                "app/store.py": """
+                class DataStore:
+                    async def put(self, item):
+                        ...
+
+                class MemoryStore:
+                    async def put(self, item):
+                        ...
+                """,
+            },
+        ),
+        Example(
+            """
+            try:
+                import aiohttp
+            except ImportError:
+                aiohttp = None
+
+            async def fetch(url):
+                async with aiohttp.ClientSession() as session:
+                    session.close()  # expect: ASL201
+            """,
+            title="types: an optional import keeps the module",
+        ),
+        Example(
+            """
+            import asyncio
+
+            async def pump():
+                reader = asyncio.StreamReader()
+                reader.read(100)  # expect: ASL201
+                queue = asyncio.Queue()
+                queue.put(b"")  # expect: ASL201
+            """,
+            title="types: standard-library classes constructed directly",
+        ),
+        Example(
+            """
+            from app.clients import Client, Conn, Session
+
+            class Hub:
+                clients: set[Client]
+                sessions: dict[str, Session]
+
+                async def close(self, conns: list[Conn]):
+                    for client in self.clients:
+                        client.close()  # expect: ASL201
+                    for conn in conns:
+                        conn.close()  # expect: ASL201
+                    for session in self.sessions.values():
+                        session.close()  # expect: ASL201
+                    for name, session in self.sessions.items():
+                        session.close()  # expect: ASL201
+            """,
+            title="types: container element types flow into `for` targets",
+            runtime="the driver's stand-in arguments hold no clients, connections or sessions, so no `close()` runs",
+            files={
+                "app/__init__.py": "",
+                "app/clients.py": """
+                class Client:
+                    async def close(self):
+                        ...
+
+                class Conn:
+                    async def close(self):
+                        ...
+
+                class Session:
+                    async def close(self):
+                        ...
+                """,
+            },
+        ),
+        Example(
+            """
+            from app.retry import logged, retry
+
+            @retry(3)
+            async def fetch(url):
+                ...
+
+            @logged
+            async def push(item):
+                ...
+
+            async def main():
+                fetch("u")  # expect: ASL201
+                push(1)  # expect: ASL201
+            """,
+            title="types: a project decorator whose wrapper is an `async def`",
+            files={
+                "app/__init__.py": "",
+                "app/retry.py": """
+                import functools
+
+                def retry(times):
+                    def decorate(fn):
+                        @functools.wraps(fn)
+                        async def wrapper(*args, **kwargs):
+                            for _ in range(times - 1):
+                                try:
+                                    return await fn(*args, **kwargs)
+                                except OSError:
+                                    pass
+                            return await fn(*args, **kwargs)
+                        return wrapper
+                    return decorate
+
+                def logged(fn):
+                    async def inner(*args):
+                        return await fn(*args)
+                    return inner
+                """,
+            },
+        ),
+        Example(
+            """
+            from app.mixin import CoreSysAttributes
+
+            class Watchdog(CoreSysAttributes):
+                async def check(self):
+                    self.sys_core.api.check_state()  # expect: ASL201
+            """,
+            title="types: `@property`/`cached_property` return annotations through a mixin, chained",
+            files={
+                "app/__init__.py": "",
+                "app/api.py": """
+                class API:
+                    async def check_state(self) -> bool:
+                        return True
+                """,
+                "app/core.py": """
+                from functools import cached_property
+
+                from app.api import API
+
+                class Core:
+                    @cached_property
+                    def api(self) -> API:
+                        return API()
+                """,
+                "app/mixin.py": """
+                from app.core import Core
+
+                class CoreSysAttributes:
+                    @property
+                    def sys_core(self) -> "Core":
+                        return Core()
+                """,
+            },
+        ),
+        Example(
+            """
+            from app.db import connect
+
+            async def main(url):
+                conn = await connect(url)
+                conn.close()  # expect: ASL201
+            """,
+            title="types: `typing.overload` returns the overloads agree on",
+            files={
+                "app/__init__.py": "",
+                "app/db.py": """
+                from typing import overload
+
+                class Conn:
+                    async def close(self):
+                        ...
+
+                @overload
+                async def connect(url: str) -> Conn: ...
+                @overload
+                async def connect(url: bytes) -> Conn: ...
+                async def connect(url):
+                    return Conn()
+                """,
+            },
+        ),
     )
     good = (
         Example(
@@ -343,6 +581,196 @@ class CoroutineNotAwaited(Rule):
                     ws.protocol.send_text(b"sync API of the protocol object")
             """,
             title="the same libraries used right",
+        ),
+        Example(
+            """
+            from app.store import DataStore, make_store
+
+            class Service:
+                def __init__(self, store, backup):
+                    self.store = store  # no annotation anywhere: unknown
+                    self.backup = make_store(backup)
+
+                async def save(self, item):
+                    self.store.put(item)
+                    self.backup.put(item)  # make_store() has no annotated return
+            """,
+            title="types: no declared type, nothing inferred",
+            runtime="`make_store()` does return a `DataStore` at run time, but nothing declares it: unannotated returns are not inferred",
+            files={
+                "app/__init__.py": "",
+                "app/store.py": """
+                class DataStore:
+                    async def put(self, item):
+                        ...
+
+                def make_store(path):
+                    return DataStore()
+                """,
+            },
+        ),
+        Example(
+            """
+            from app.store import DataStore, SyncStore
+
+            async def either(fresh, other):
+                store = DataStore() if fresh else SyncStore()
+                store.put(1)  # SyncStore.put is sync: the members disagree
+                maybe = DataStore()
+                if fresh:
+                    maybe = other()
+                maybe.put(2)  # other() is unknown
+            """,
+            title="types: a union whose members disagree",
+            runtime="with a true `fresh` the union's `DataStore` member does lose its coroutine at run time; statically the members disagree, so no finding",
+            files={
+                "app/__init__.py": "",
+                "app/store.py": """
+                class DataStore:
+                    async def put(self, item):
+                        ...
+
+                class SyncStore:
+                    def put(self, item):
+                        ...
+                """,
+            },
+        ),
+        Example(
+            """
+            try:
+                import aiohttp
+            except ImportError:
+                import fallback_http as aiohttp
+
+            async def fetch(url):
+                async with aiohttp.ClientSession() as session:
+                    session.close()  # either module: unknown
+            """,
+            title="types: an import with a fallback module",
+            runtime="the tests' stand-in aiohttp is importable at run time; statically the name may be either module",
+        ),
+        Example(
+            """
+            from app.clients import Client
+
+            class Hub:
+                clients: dict[str, Client]
+                names: list
+
+                async def close(self, pending: list):
+                    for key in self.clients:
+                        key.close()  # iterating a dict gives its str keys
+                    for name in self.names:
+                        name.close()  # no element type
+                    for item in pending:
+                        item.close()
+            """,
+            title="types: containers without a known element type",
+            files={
+                "app/__init__.py": "",
+                "app/clients.py": """
+                class Client:
+                    async def close(self):
+                        ...
+                """,
+            },
+        ),
+        Example(
+            """
+            from app.wrap import mystery, timed
+
+            @timed
+            def tick():
+                ...
+
+            @mystery
+            async def job():
+                ...
+
+            async def main():
+                tick()  # the wrapper is a plain def
+                job()  # an unknown decorator may return anything
+            """,
+            title="types: a sync wrapper, an unknown decorator",
+            files={
+                "app/__init__.py": "",
+                "app/wrap.py": """
+                import time
+
+                from somewhere import mystery
+
+                def timed(fn):
+                    def inner(*args):
+                        start = time.monotonic()
+                        try:
+                            return fn(*args)
+                        finally:
+                            print(time.monotonic() - start)
+                    return inner
+                """,
+            },
+        ),
+        Example(
+            """
+            from app.mixin import CoreSysAttributes
+
+            class Watchdog(CoreSysAttributes):
+                async def check(self):
+                    self.sys_core.api.check_state()  # the property has no annotation
+            """,
+            title="types: an unannotated property",
+            files={
+                "app/__init__.py": "",
+                "app/api.py": """
+                class API:
+                    async def check_state(self) -> bool:
+                        return True
+                """,
+                "app/mixin.py": """
+                from app.api import API
+
+                class Core:
+                    api: API
+
+                class CoreSysAttributes:
+                    @property
+                    def sys_core(self):
+                        return Core()
+                """,
+            },
+        ),
+        Example(
+            """
+            from app.db import connect
+
+            async def main(url):
+                conn = await connect(url)
+                conn.close()  # the overloads disagree: a Conn or a SyncConn
+            """,
+            title="types: overloads that disagree",
+            runtime="the implementation does return a `Conn` at run time; statically the overloads disagree, so no finding",
+            files={
+                "app/__init__.py": "",
+                "app/db.py": """
+                from typing import overload
+
+                class Conn:
+                    async def close(self):
+                        ...
+
+                class SyncConn:
+                    def close(self):
+                        ...
+
+                @overload
+                async def connect(url: str) -> Conn: ...
+                @overload
+                async def connect(url: bytes) -> SyncConn: ...
+                async def connect(url):
+                    return Conn()
+                """,
+            },
         ),
         Example(
             """

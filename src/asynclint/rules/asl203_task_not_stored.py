@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import ast
 
+from asynclint.facts import RESOLVES_TO, Question
+from asynclint.knowledge.types import canonical
+from asynclint.project.index import Value
 from asynclint.rule import Example, Rule, RuleContext
 from asynclint.semantics.flow import ATTRIBUTE, DISCARDED, DROPPED, UNUSED, WEAKLY_HELD, usage_of
+from asynclint.semantics.refs import is_outside_project, value_ref
 
 TASK_FACTORIES = frozenset(
     {
@@ -13,6 +17,7 @@ TASK_FACTORIES = frozenset(
         "asyncio.BaseEventLoop.create_task",
     }
 )
+_FACTORY_NAMES = frozenset(n.rsplit(".", 1)[1] for n in TASK_FACTORIES)
 
 
 class TaskNotStored(Rule):
@@ -95,6 +100,25 @@ class TaskNotStored(Rule):
             """,
             title="held only weakly, or rebound before it is kept",
         ),
+        Example(
+            """
+            from app._compat import create_task, ensure_future
+
+            async def main(job):
+                create_task(job())  # expect: ASL203
+                ensure_future(job())  # expect: ASL203
+            """,
+            title="task factories re-exported by a project module",
+            files={
+                "app/__init__.py": "",
+                "app/_compat.py": """
+                import asyncio
+                from asyncio import create_task
+
+                ensure_future = asyncio.ensure_future
+                """,
+            },
+        ),
     )
     good = (
         Example(
@@ -147,13 +171,45 @@ class TaskNotStored(Rule):
             """,
             title="create_task of something that is not known to be a loop",
         ),
+        Example(
+            """
+            from app.jobs import create_task
+
+            async def main(job):
+                create_task(job())  # the project's own function, which keeps the task
+            """,
+            title="a project function that happens to be named `create_task`",
+            files={
+                "app/__init__.py": "",
+                "app/jobs.py": """
+                import asyncio
+
+                RUNNING = set()
+
+                def create_task(coro):
+                    task = asyncio.create_task(coro)
+                    RUNNING.add(task)
+                    task.add_done_callback(RUNNING.discard)
+                    return task
+                """,
+            },
+        ),
     )
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
         sem = ctx.sem
         name = sem.call_name(node)
+        ref = None
         if name not in TASK_FACTORIES:
-            return
+            # ``from ._compat import create_task``: a project name for a task factory, known
+            # to the project only.
+            func = node.func
+            last = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
+            if last not in _FACTORY_NAMES:
+                return
+            ref = value_ref(sem, func)
+            if ref is None or is_outside_project(ref):
+                return
         usage = usage_of(sem, node)
         if usage == ATTRIBUTE:
             attr = sem.parent(node)
@@ -163,13 +219,23 @@ class TaskNotStored(Rule):
             usage = DISCARDED
         if usage not in DROPPED:
             return
-        what = name.rsplit(".", 1)[-1]
-        if usage == WEAKLY_HELD:
-            where = "a `weakref` container is the only thing holding it, and the event loop keeps only a weak reference too"
+        if ref is not None:
+            ctx.ask(RESOLVES_TO, ref, at=node, data={"usage": usage})
         else:
-            where = "the name it is bound to is never used" if usage == UNUSED else "its result is dropped"
-        ctx.report(
-            node,
-            f"the task made by `{what}()` can be garbage-collected before it finishes: {where}; "
-            "keep a reference (e.g. a set of background tasks) or use `asyncio.TaskGroup`",
-        )
+            ctx.report(node, _message(name, usage))
+
+    def conclude(self, question: Question, answer: Value, data: dict) -> str | None:
+        name = canonical(answer.name)
+        return _message(name, data["usage"]) if name in TASK_FACTORIES else None
+
+
+def _message(name: str, usage: str) -> str:
+    what = name.rsplit(".", 1)[-1]
+    if usage == WEAKLY_HELD:
+        where = "a `weakref` container is the only thing holding it, and the event loop keeps only a weak reference too"
+    else:
+        where = "the name it is bound to is never used" if usage == UNUSED else "its result is dropped"
+    return (
+        f"the task made by `{what}()` can be garbage-collected before it finishes: {where}; "
+        "keep a reference (e.g. a set of background tasks) or use `asyncio.TaskGroup`"
+    )

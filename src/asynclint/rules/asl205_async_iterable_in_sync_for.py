@@ -113,6 +113,30 @@ class AsyncIterableInSyncFor(Rule):
             """,
             unsafe=True,
         ),
+        Example(
+            """
+            from typing import AsyncIterator
+
+            from app.stream import open_stream
+
+            async def download(url, extra: AsyncIterator[bytes]):
+                body, size = await open_stream(url)
+                for chunk in body:  # expect: ASL205
+                    print(chunk)
+                for chunk in extra:  # expect: ASL205
+                    print(chunk)
+            """,
+            title="a tuple returned by a project function, unpacked; an annotated parameter",
+            files={
+                "app/__init__.py": "",
+                "app/stream.py": """
+                from typing import AsyncIterator
+
+                async def open_stream(url) -> tuple[AsyncIterator[bytes], int]:
+                    ...
+                """,
+            },
+        ),
     )
     good = (
         Example(
@@ -161,6 +185,31 @@ class AsyncIterableInSyncFor(Rule):
 
                 def numbers():
                     yield 1
+                """,
+            },
+        ),
+        Example(
+            """
+            from app.stream import open_stream
+
+            async def download(url):
+                body, size = await open_stream(url)
+                async for chunk in body:
+                    print(chunk)
+                for part in size.parts:
+                    print(part)
+            """,
+            title="the other element of the tuple",
+            files={
+                "app/__init__.py": "",
+                "app/stream.py": """
+                from typing import AsyncIterator
+
+                class Size:
+                    parts: list[int]
+
+                async def open_stream(url) -> tuple[AsyncIterator[bytes], Size]:
+                    ...
                 """,
             },
         ),

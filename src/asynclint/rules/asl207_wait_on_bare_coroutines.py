@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
+from asynclint.facts import COROUTINE_FUNCTION, Question
 from asynclint.rule import Example, Rule, RuleContext
-from asynclint.semantics.flow import is_generator, local_coroutine_call
+from asynclint.semantics.refs import value_ref
+
+if TYPE_CHECKING:
+    from asynclint.project.index import Value
+    from asynclint.semantics.model import SemanticModel
 
 _LITERALS = (ast.List, ast.Tuple, ast.Set)
 _COMPS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
@@ -14,14 +20,15 @@ class WaitOnBareCoroutines(Rule):
     name = "wait-on-bare-coroutines"
     summary = "`asyncio.wait()` given coroutines instead of tasks (TypeError since Python 3.11)"
     related = ("ASL201", "ASL203")
+    project_wide = True
     doc = """
     ## What it does
     Flags `asyncio.wait(aws)` when `aws` holds coroutine objects: a list, tuple or set
     literal, a comprehension or generator expression, or `map(f, ...)`, of calls of
     coroutine functions, also through a local name bound to one of those. A call counts as
-    a coroutine when it calls an `async def` of the same module (methods through `self` and
-    typed receivers included) or a known asyncio coroutine function such as
-    `asyncio.sleep`.
+    a coroutine when it calls a coroutine function anywhere in the project (resolved like
+    ASL201's callees: imports, methods through `self` and typed receivers, elements of
+    declared containers) or a known library coroutine function such as `asyncio.sleep`.
 
     ## Why is this bad?
     Since Python 3.11 `asyncio.wait()` raises `TypeError` for coroutines; before that it
@@ -64,6 +71,29 @@ class WaitOnBareCoroutines(Rule):
             """,
             title="alias, methods, through a name, map()",
         ),
+        Example(
+            """
+            import asyncio
+
+            from app.net import Conn, probe
+
+            async def check(hosts, conns: list[Conn]):
+                await asyncio.wait([probe(h) for h in hosts])  # expect: ASL207
+                await asyncio.wait({c.ping() for c in conns})  # expect: ASL207
+            """,
+            title="coroutine functions of another module, elements of a declared container",
+            files={
+                "app/__init__.py": "",
+                "app/net.py": """
+                async def probe(host):
+                    ...
+
+                class Conn:
+                    async def ping(self):
+                        ...
+                """,
+            },
+        ),
     )
     good = (
         Example(
@@ -89,6 +119,34 @@ class WaitOnBareCoroutines(Rule):
                 await asyncio.gather(*(fetch(u) for u in urls))
             """
         ),
+        Example(
+            """
+            import asyncio
+
+            from app.net import Conn, probe_task
+
+            async def check(hosts, conns: list[Conn]):
+                await asyncio.wait([probe_task(h) for h in hosts])
+                await asyncio.wait({c.ping_task() for c in conns})
+            """,
+            title="functions of another module that return tasks",
+            files={
+                "app/__init__.py": "",
+                "app/net.py": """
+                import asyncio
+
+                async def probe(host):
+                    ...
+
+                def probe_task(host) -> asyncio.Task:
+                    return asyncio.create_task(probe(host))
+
+                class Conn:
+                    def ping_task(self) -> asyncio.Task:
+                        return asyncio.create_task(probe(self))
+                """,
+            },
+        ),
     )
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
@@ -96,36 +154,37 @@ class WaitOnBareCoroutines(Rule):
         if sem.call_name(node) != "asyncio.wait":
             return
         aws = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "fs"), None)
-        coro = self._coroutine_in(aws, ctx, 0)
-        if coro is None:
-            return
-        short = coro.rsplit(".", 1)[-1]
-        ctx.report(
-            node,
+        refs: list[str] = []
+        for callee in _callees_in(sem, aws, 0):
+            ref = value_ref(sem, callee)
+            if ref is not None and ref not in refs:
+                refs.append(ref)
+        # One finding per call, naming the first coroutine function: each candidate counts
+        # unless an earlier one is a coroutine function.
+        for i, ref in enumerate(refs):
+            earlier = tuple(Question(COROUTINE_FUNCTION, r) for r in refs[:i])
+            ctx.ask(COROUTINE_FUNCTION, ref, at=node, unless=earlier)
+
+    def conclude(self, question: Question, answer: Value, data: dict) -> str:
+        short = answer.label.rsplit(".", 1)[-1]
+        return (
             f"`asyncio.wait()` is given coroutines (`{short}()`), a TypeError since Python 3.11; "
-            "wrap each in `asyncio.create_task()` first",
+            "wrap each in `asyncio.create_task()` first"
         )
 
-    def _coroutine_in(self, aws: ast.AST | None, ctx: RuleContext, depth: int) -> str | None:
-        """The name of a coroutine function whose calls ``aws`` holds, if any."""
-        sem = ctx.sem
-        t = type(aws)
-        if t in _LITERALS:
-            for elt in aws.elts:
-                name = local_coroutine_call(sem, elt)
-                if name:
-                    return name
-            return None
-        if t in _COMPS:
-            return local_coroutine_call(sem, aws.elt)
-        if t is ast.Call and sem.call_name(aws) == "builtins.map" and aws.args:
-            fn = sem.callee_name(aws.args[0])
-            func = sem.functions.get(fn) if fn else None
-            if type(func) is ast.AsyncFunctionDef and not is_generator(func):
-                return fn
-            return None
-        if t is ast.Name and depth < 3:
-            binds = sem.lookup(aws.id, sem.scope_of(aws))
-            if binds and len(binds) == 1 and binds[0].kind == "assign":
-                return self._coroutine_in(binds[0].value, ctx, depth + 1)
-        return None
+
+def _callees_in(sem: SemanticModel, aws: ast.AST | None, depth: int) -> list[ast.expr]:
+    """The callees whose calls ``aws`` holds: elements of a literal, the element of a
+    comprehension, the function ``map()`` calls, also through a local name bound once."""
+    t = type(aws)
+    if t in _LITERALS:
+        return [e.func for e in aws.elts if type(e) is ast.Call]
+    if t in _COMPS:
+        return [aws.elt.func] if type(aws.elt) is ast.Call else []
+    if t is ast.Call and sem.call_name(aws) == "builtins.map" and aws.args:
+        return [aws.args[0]]
+    if t is ast.Name and depth < 3:
+        binds = sem.lookup(aws.id, sem.scope_of(aws))
+        if binds and len(binds) == 1 and binds[0].kind == "assign":
+            return _callees_in(sem, binds[0].value, depth + 1)
+    return []

@@ -120,6 +120,6 @@ class GetEventLoopInCoroutine(Rule):
         sem = ctx.sem
         if sem.call_name(node) != "asyncio.get_event_loop" or not sem.in_async_context(node):
             return
-        ref, imports = ctx.module_ref("asyncio")
+        ref, imports = ctx.module_ref("asyncio", node)
         fix = Fix("safe", (ctx.edit(node, f"{ref}.get_running_loop()"),), "Use `asyncio.get_running_loop()`", imports)
         ctx.report(node, "`asyncio.get_event_loop()` in a coroutine; use `asyncio.get_running_loop()`", fix)

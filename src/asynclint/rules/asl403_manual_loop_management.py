@@ -230,7 +230,7 @@ class ManualLoopManagement(Rule):
         reads = {id(r) for r in name_reads(sem, target)}
         if reads != {id(receiver), id(close_stmt.value.func.value)}:
             return None
-        ref, imports = ctx.module_ref("asyncio")
+        ref, imports = ctx.module_ref("asyncio", first)
         edit = replace_statements(sem, first, close_stmt, f"{prefix}{ref}.run({sem.source_segment(node.args[0])})")
         if edit is None:
             return None

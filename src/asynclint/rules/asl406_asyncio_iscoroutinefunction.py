@@ -143,7 +143,7 @@ class AsyncioIscoroutinefunction(Rule):
             return
         fix = None
         if self._fixable(ctx):
-            ref, imports = ctx.module_ref("inspect")
+            ref, imports = ctx.module_ref("inspect", node)
             fix = Fix("safe", (ctx.edit(node, f"{ref}.iscoroutinefunction"),), "Use `inspect.iscoroutinefunction`", imports)
         ctx.report(node, message_for(ctx.target_version), fix)
 

@@ -81,7 +81,7 @@ def is_weak_container(sem: SemanticModel, expr: ast.AST) -> bool:
         elif type(expr.value) is ast.Name:
             info = sem._method_class(sem.scope_of(expr), expr.value.id)
             binds = info.attrs.get(expr.attr) if info is not None else None
-        values = {b.value for b in binds or () if b.value is not None}
+        values = {b.value for b in binds or () if b.value is not None and b.kind != "for"}
         if len(values) == 1:
             v = values.pop()
             if type(v) is ast.Call:

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from asynclint.semantics.model import SemanticModel
 
 
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
+STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
+_STDLIB = STDLIB
 
 
 _MISSING = object()
@@ -50,7 +51,7 @@ def _value_ref(sem: SemanticModel, expr: ast.AST, _depth: int) -> str | None:
             return ty + "()"
         if t is ast.Attribute:
             base = value_ref(sem, expr.value, _depth + 1)
-            return f"{base}.{expr.attr}" if base else None
+            return extend(base, "." + expr.attr) if base else None
         return _single_assignment_ref(sem, expr, _depth)
     if t is ast.Await:
         # What awaiting gives: known types first (``await asyncpg.connect()``), else the
@@ -59,7 +60,7 @@ def _value_ref(sem: SemanticModel, expr: ast.AST, _depth: int) -> str | None:
         if ty is not None:
             return ty + "()"
         inner = value_ref(sem, expr.value, _depth + 1)
-        return f"{inner}.{AWAITED}" if inner else None
+        return extend(inner, "." + AWAITED) if inner else None
     if t is ast.Call:
         if type(expr.func) is ast.Name and expr.func.id == "super" and not expr.args:
             return _super_ref(sem, expr)
@@ -67,8 +68,38 @@ def _value_ref(sem: SemanticModel, expr: ast.AST, _depth: int) -> str | None:
         if ty is not None:
             return ty + "()"
         f = value_ref(sem, expr.func, _depth + 1)
-        return f + "()" if f else None
+        return extend(f, "()") if f else None
+    if t is ast.IfExp:
+        return union_of([b for b in (expr.body, expr.orelse) if not (type(b) is ast.Constant and b.value is None)], sem, _depth)
     return None
+
+
+def union_of(values: list[ast.expr], sem: SemanticModel, depth: int) -> str | None:
+    """The ref of a value that is one of ``values``: their one ref, or the union of theirs
+    (None when one of them is unknown)."""
+    found: list[str] = []
+    for v in values:
+        r = value_ref(sem, v, depth + 1)
+        if r is None:
+            return None
+        for member in r.split(UNION):
+            if member not in found:
+                found.append(member)
+    if not found or len(found) > _MAX_UNION:
+        return None
+    return UNION.join(found)
+
+
+UNION = "|"
+"""Joins the refs of a name bound to values of different kinds (``conn = Pg() if x else
+Mem()``): a fact holds for the union when it holds for every member."""
+
+
+def extend(ref: str, suffix: str) -> str:
+    """``ref`` followed by an attribute or a call, member by member for a union."""
+    if UNION in ref:
+        return UNION.join(r + suffix for r in ref.split(UNION))
+    return ref + suffix
 
 
 def _super_ref(sem: SemanticModel, call: ast.Call) -> str | None:
@@ -83,19 +114,37 @@ def _super_ref(sem: SemanticModel, call: ast.Call) -> str | None:
 
 SUPER = "<super>"
 AWAITED = "<await>"  # the member of a coroutine (or awaitable) that is its awaited result
+ITEM = "<item{}>"  # ``<item0>``: an element of a fixed tuple (``reader, size = await open()``)
 
 
 def _single_assignment_ref(sem: SemanticModel, name: ast.Name, depth: int) -> str | None:
-    """``repo = make_repo()`` assigned once in the scope: the ref of what was assigned."""
+    """``repo = make_repo()`` in the scope: the ref of what was assigned. A name bound again
+    keeps the ref when every assignment gives the same one (``conn = Conn()`` twice), else
+    it is the union of them (a ``None`` placeholder beside them does not count)."""
     binds = sem.lookup(name.id, sem.scope_of(name))
-    if not binds or len(binds) != 1:
+    if not binds:
         return None
-    b = binds[0]
-    if b.kind != "assign" or b.value is None or b.annotation is not None:
-        return None
-    if type(b.value) not in (ast.Call, ast.Attribute, ast.Name, ast.Await):
-        return None
-    return value_ref(sem, b.value, depth + 1)
+    if len(binds) == 1 and binds[0].kind == "other" and binds[0].index is not None and binds[0].value is not None:
+        # ``stream, size = await open_stream()``: that element of what the call gives.
+        b = binds[0]
+        if type(b.value) not in (ast.Call, ast.Await):
+            return None
+        whole = value_ref(sem, b.value, depth + 1)
+        return extend(whole, "." + ITEM.format(b.index)) if whole else None
+    values = []
+    for b in binds:
+        if b.kind != "assign" or b.value is None or b.annotation is not None:
+            return None
+        v = b.value
+        if type(v) is ast.Constant and v.value is None and len(binds) > 1:
+            continue
+        if type(v) not in (ast.Call, ast.Attribute, ast.Name, ast.Await, ast.IfExp):
+            return None
+        values.append(v)
+    return union_of(values, sem, depth)
+
+
+_MAX_UNION = 4
 
 
 def annotation_ref(sem: SemanticModel, ann: ast.AST, scope) -> str | None:

@@ -55,7 +55,9 @@ class Binding:
     __slots__ = ("kind", "target", "value", "annotation", "node", "scope", "index")
 
     def __init__(self, kind, scope, *, target=None, value=None, annotation=None, node=None, index=None):
-        self.kind = kind  # import | assign | param | def | asyncdef | class | with | other
+        # import | assign | param | def | asyncdef | class | with | for | other; a ``for`` (or
+        # comprehension) target has the iterated expression as ``value``.
+        self.kind = kind
         self.scope = scope
         self.target = target  # qualified name, for imports
         self.value = value  # the assigned expression / the with-item's context expression
@@ -133,7 +135,7 @@ class Scopes:
             elif t in _COMPS:
                 inner = Scope("comprehension", node, scope, scope.qualname, scope.is_async)
                 for gen in node.generators:
-                    self._bind_target(gen.target, inner, "other")
+                    self._bind_target(gen.target, inner, "for", value=gen.iter)
                 for child in _child_nodes(node):
                     push((child, node, inner))
             else:
@@ -150,7 +152,7 @@ class Scopes:
                 elif t is ast.AugAssign:
                     self._bind_target(node.target, scope, "other")
                 elif t is ast.For or t is ast.AsyncFor:
-                    self._bind_target(node.target, scope, "other")
+                    self._bind_target(node.target, scope, "for", value=node.iter)
                 elif t is ast.With or t is ast.AsyncWith:
                     for item in node.items:
                         if item.optional_vars is not None:
@@ -236,6 +238,8 @@ class Scopes:
                     self._bind_target(elt, scope, "assign", value=values[i])
                 elif positional and type(elt) in (ast.Name, ast.Attribute):
                     self._bind_target(elt, scope, "other", value=value, index=i)
+                elif kind == "for" and type(elt) is ast.Name:
+                    self._bind_target(elt, scope, "for", value=value, index=i)  # ``for k, v in d.items()``
                 else:
                     self._bind_target(elt, scope, "other")
         elif t is ast.Starred:
@@ -401,6 +405,10 @@ class Scopes:
                     q = b.target
                 elif b.kind in ("def", "asyncdef", "class"):
                     q = f"{b.scope.qualname}.{expr.id}"
+                elif b.kind == "assign" and _is_none(b.value):
+                    # ``try: import aiohttp`` / ``except ImportError: aiohttp = None``: None has
+                    # no attributes, so whatever the code reaches through the name is the import.
+                    continue
                 else:
                     return None
                 if result is not None and q != result:
@@ -444,3 +452,7 @@ def all_args(args: ast.arguments) -> list[ast.arg]:
     if args.kwarg:
         out.append(args.kwarg)
     return out
+
+
+def _is_none(node: ast.AST | None) -> bool:
+    return type(node) is ast.Constant and node.value is None

@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 
 from asynclint.knowledge import libraries as lib
+from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.knowledge.types import AWAIT_RETURNS, BINOP_RETURNS, ITEM_RETURNS, UNPACKED_RETURNS, canonical
+from asynclint.semantics.refs import STDLIB
 from asynclint.semantics.scopes import Binding, Scope, Scopes, all_args
 
 
@@ -92,6 +94,8 @@ class Types:
         r = lib.types_call_returns(name)
         if r is not None:
             return r
+        if _is_library_class(name):
+            return name  # ``asyncio.StreamReader()``, ``asyncio.Queue()``: an instance of it
         func = self.scopes.functions.get(name)
         # A sync function of this module says what it returns (``def _make_path(...) -> Path``);
         # calling an ``async def`` gives a coroutine, whatever its annotation.
@@ -142,6 +146,11 @@ class Types:
         return False
 
     def _bindings_type(self, bindings: list[Binding], name: str | None, depth: int) -> str | None:
+        # A declared type wins: ``store: DataStore`` holds whatever else is assigned to it
+        # (an unannotated parameter, an untyped factory, ``await DataStore.create()``).
+        declared = [b for b in bindings if b.annotation is not None]
+        if declared and len(declared) < len(bindings):
+            bindings = declared
         result = None
         for b in bindings:
             if b.kind == "param":
@@ -160,6 +169,8 @@ class Types:
                     bt = self.type_of(b.value, b.scope, depth + 1)
             elif b.kind == "with":
                 bt = self._enter_type(b.value, b.scope, depth)
+            elif b.kind == "for":
+                bt = self._element_type(b.value, b.index, b.scope, depth)
             elif b.index is not None:
                 bt = self._unpacked_type(b.value, b.index, b.scope, depth)
             else:
@@ -168,6 +179,65 @@ class Types:
                 return None
             result = bt
         return result
+
+    def _element_type(self, iterated: ast.AST, index: int | None, scope: Scope, depth: int) -> str | None:
+        """The class of the elements a ``for`` over ``iterated`` binds, from a declared
+        container type: ``clients: set[Client]``, ``conns: list[Conn]`` (a parameter, a
+        variable, a class attribute, a function's return), ``sessions: dict[str, Session]``
+        through ``.values()``, ``.keys()`` or ``.items()`` (``index``: the place in ``k, v``)."""
+        part = None
+        if type(iterated) is ast.Call and type(iterated.func) is ast.Attribute and not iterated.args and iterated.func.attr in ("keys", "values", "items"):
+            part = iterated.func.attr
+            iterated = iterated.func.value
+        declared = self._declared_container(iterated, scope, depth)
+        if declared is None:
+            return None
+        base, params, ann_scope = declared
+        if base in _MAPPINGS:
+            if len(params) != 2:
+                return None
+            elems = params if part == "items" else [params[1]] if part == "values" else [params[0]]
+        elif base in _ITERABLES and part is None:
+            if base in ("builtins.tuple", "typing.Tuple"):
+                if len(params) != 2 or not (type(params[1]) is ast.Constant and params[1].value is Ellipsis):
+                    return None
+            elems = params[:1]
+        else:
+            return None
+        if index is None:
+            return self.annotation_type(elems[0], ann_scope) if len(elems) == 1 else None
+        return self.annotation_type(elems[index], ann_scope) if part == "items" and index < 2 else None
+
+    def _declared_container(self, expr: ast.AST, scope: Scope, depth: int) -> tuple[str, list[ast.expr], Scope] | None:
+        """The generic type ``expr`` is declared with: its canonical name, its parameters and
+        the scope the annotation's names resolve in."""
+        ann, ann_scope = None, scope
+        t = type(expr)
+        if t is ast.Name or t is ast.Attribute:
+            if t is ast.Name:
+                binds = self.scopes.lookup(expr.id, scope)
+            else:
+                owner = self._owner_class(expr.value, scope, depth)
+                binds = self._class_attr(owner, expr.attr) if owner is not None else None
+            declared = {ast.dump(b.annotation): b for b in binds or () if b.annotation is not None}
+            if len(declared) != 1:
+                return None
+            b = next(iter(declared.values()))
+            ann, ann_scope = b.annotation, (b.scope.parent or b.scope) if b.kind == "param" else b.scope
+        elif t is ast.Call:
+            name = self.callee_name(expr.func, scope, depth + 1)
+            func = self.scopes.functions.get(name) if name else None
+            if type(func) is ast.FunctionDef and func.returns is not None:
+                ann, ann_scope = func.returns, self.scopes.scope_of(func)
+        ann = _unwrap_optional(ann, ann_scope, self.scopes)
+        if type(ann) is not ast.Subscript:
+            return None
+        q = self.scopes.qualname(ann.value, ann_scope)
+        if q is None:
+            return None
+        sl = ann.slice
+        params = list(sl.elts) if type(sl) is ast.Tuple else [sl]
+        return canonical(q), params, ann_scope
 
     def _unpacked_type(self, value: ast.AST, index: int, scope: Scope, depth: int) -> str | None:
         """The type of element ``index`` of ``await f(...)``/``f(...)`` for the library calls
@@ -225,13 +295,82 @@ class Types:
                 return self.annotation_type(ann.slice, scope)
             if q in ("typing.Annotated", "typing_extensions.Annotated") and type(ann.slice) is ast.Tuple:
                 return self.annotation_type(ann.slice.elts[0], scope)
+            if q is not None and canonical(q) in _ASYNC_PROTOCOLS:
+                return canonical(q)  # ``AsyncIterator[bytes]``: what matters is that it is one
         return None
+
+    def tuple_items(self, ann: ast.AST, scope: Scope) -> list[ast.expr] | None:
+        """The element annotations of a fixed tuple annotation (``tuple[A, B]``)."""
+        ann = _unwrap_optional(ann, scope, self.scopes)
+        if type(ann) is not ast.Subscript or type(ann.slice) is not ast.Tuple:
+            return None
+        q = self.scopes.qualname(ann.value, scope)
+        if q is None or canonical(q) not in ("builtins.tuple", "typing.Tuple"):
+            return None
+        items = list(ann.slice.elts)
+        if any(type(e) is ast.Constant and e.value is Ellipsis for e in items):
+            return None
+        return items
 
 def _is_none(node: ast.AST) -> bool:
     return type(node) is ast.Constant and node.value is None
+
 
 def _is_staticmethod(func: ast.AST) -> bool:
     for d in func.decorator_list:
         if type(d) is ast.Name and d.id == "staticmethod":
             return True
     return False
+
+
+def _is_library_class(name: str) -> bool:
+    """A class of the stdlib or of a library with tables, by its capitalized last name (as
+    the project index takes library names; the stdlib's few capitalized factories, such as
+    ``tempfile.TemporaryFile``, are in ``RETURNS``)."""
+    root, _, rest = name.partition(".")
+    if not rest:
+        return False
+    last = rest.rsplit(".", 1)[-1]
+    return last[:1].isupper() and not last.isupper() and (root in STDLIB or root in LIBRARIES)
+
+
+_ASYNC_PROTOCOLS = frozenset(
+    {
+        "typing.AsyncIterator", "typing.AsyncIterable", "typing.AsyncGenerator", "collections.abc.AsyncIterator",
+        "collections.abc.AsyncIterable", "collections.abc.AsyncGenerator",
+    }
+)
+_ITERABLES = frozenset(
+    {
+        "builtins.list", "builtins.set", "builtins.frozenset", "builtins.tuple", "collections.deque", "weakref.WeakSet",
+        "typing.List", "typing.Set", "typing.FrozenSet", "typing.Tuple", "typing.Deque", "typing.Sequence",
+        "typing.MutableSequence", "typing.Iterable", "typing.Iterator", "typing.Collection", "typing.AbstractSet",
+        "typing.MutableSet", "collections.abc.Sequence", "collections.abc.MutableSequence", "collections.abc.Iterable",
+        "collections.abc.Iterator", "collections.abc.Collection", "collections.abc.Set", "collections.abc.MutableSet",
+    }
+)
+_MAPPINGS = frozenset(
+    {
+        "builtins.dict", "collections.defaultdict", "collections.OrderedDict", "weakref.WeakValueDictionary",
+        "weakref.WeakKeyDictionary", "typing.Dict", "typing.DefaultDict", "typing.OrderedDict", "typing.Mapping",
+        "typing.MutableMapping", "collections.abc.Mapping", "collections.abc.MutableMapping",
+    }
+)
+
+
+def _unwrap_optional(ann: ast.AST | None, scope: Scope, scopes: Scopes) -> ast.AST | None:
+    """``X | None``, ``Optional[X]`` and ``"X"`` as ``X``."""
+    for _ in range(4):
+        t = type(ann)
+        if t is ast.Constant and isinstance(ann.value, str):
+            try:
+                ann = ast.parse(ann.value, mode="eval").body
+            except SyntaxError:
+                return None
+        elif t is ast.BinOp and isinstance(ann.op, ast.BitOr):
+            ann = ann.left if _is_none(ann.right) else ann.right if _is_none(ann.left) else None
+        elif t is ast.Subscript and scopes.qualname(ann.value, scope) in ("typing.Optional", "typing_extensions.Optional"):
+            ann = ann.slice
+        else:
+            return ann
+    return ann
