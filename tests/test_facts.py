@@ -287,3 +287,106 @@ def test_a_union_is_yes_only_when_every_member_says_yes(tmp_path):
     assert FILE_FACTS.answer(Question(COROUTINE_FUNCTION, "asyncio.sleep|app.store.A().put")) is PENDING
     assert not FILE_FACTS.answer(Question(COROUTINE_FUNCTION, "time.sleep|app.store.A().put"))
     assert FILE_FACTS.answer(Question(COROUTINE_FUNCTION, "asyncio.sleep|asyncio.Queue().get")).name == "asyncio.sleep"
+
+
+def test_overloads_returning_different_types_answer_when_every_one_agrees(tmp_path):
+    index = _index(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/store.py": """
+                from typing import overload
+
+                class A:
+                    async def put(self):
+                        ...
+                    def size(self):
+                        ...
+
+                class B:
+                    async def put(self):
+                        ...
+                    async def size(self):
+                        ...
+
+                @overload
+                def open_store(x: int) -> A: ...
+                @overload
+                def open_store(x: str) -> B: ...
+                def open_store(x):
+                    ...
+
+                @overload
+                def same(x: int) -> A: ...
+                @overload
+                def same(x: str) -> A: ...
+                def same(x):
+                    ...
+
+                class Factory:
+                    @overload
+                    async def make(self, x: int) -> A: ...
+                    @overload
+                    async def make(self, x: str) -> B: ...
+                    async def make(self, x):
+                        ...
+                """,
+        },
+    )
+    assert index.answer(Question(COROUTINE_FUNCTION, "app.store.open_store().put")).label == "A.put"
+    assert not index.answer(Question(COROUTINE_FUNCTION, "app.store.open_store().size"))
+    assert index.answer(Question(COROUTINE_FUNCTION, "app.store.Factory().make().<await>.put")).label == "A.put"
+    assert not index.answer(Question(COROUTINE_FUNCTION, "app.store.Factory().make().<await>.size"))
+    # An identity answers only when every overload gives the same one.
+    assert not index.answer(Question(TYPE_OF, "app.store.open_store()"))
+    assert index.answer(Question(TYPE_OF, "app.store.same()")).label == "A"
+
+
+def test_container_elements_declared_in_other_modules(tmp_path):
+    index = _index(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/clients.py": """
+                class Client:
+                    async def close(self):
+                        ...
+
+                class Key:
+                    def close(self):
+                        ...
+                """,
+            "app/base.py": """
+                from app.clients import Client, Key
+
+                REGISTRY: dict[Key, Client] = {}
+
+                class Base:
+                    clients: set[Client]
+                    names: list[str]
+                """,
+            "app/hub.py": """
+                from app.base import REGISTRY, Base
+
+                class Hub(Base):
+                    async def close(self):
+                        for c in self.clients:
+                            c.close()
+                        for k, v in REGISTRY.items():
+                            k.close()
+                            v.close()
+                        [v.close() for v in REGISTRY.values()]
+                        for n in self.names:
+                            n.close()
+                """,
+        },
+    )
+    assert index.answer(Question(COROUTINE_FUNCTION, "app.base.Base().clients.<iter>.close")).label == "Client.close"
+    assert index.answer(Question(COROUTINE_FUNCTION, "app.hub.Hub().clients.<iter>.close")).label == "Client.close"
+    assert index.answer(Question(COROUTINE_FUNCTION, "app.base.REGISTRY.<values>.close")).label == "Client.close"
+    assert not index.answer(Question(COROUTINE_FUNCTION, "app.base.REGISTRY.<keys>.close"))
+    assert not index.answer(Question(COROUTINE_FUNCTION, "app.base.REGISTRY.<iter>.close"))
+    assert not index.answer(Question(COROUTINE_FUNCTION, "app.base.Base().clients.<values>.close"))  # a set has no values
+    assert not index.answer(Question(COROUTINE_FUNCTION, "app.hub.Hub().names.<iter>.close"))
+    assert index.modules["app.base"].elements == {"REGISTRY": ("app.clients.Key()", "app.clients.Client()")}
+    assert index.modules["app.base"].classes["Base"].elements == {"clients": ("app.clients.Client()", ""), "names": ("builtins.str()", "")}

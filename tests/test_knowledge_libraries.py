@@ -168,6 +168,52 @@ def test_lookup_folds_internal_spellings():
     assert libraries.facts("numpy.array") is None
 
 
+def _generated_fact(name: str, key: str):
+    """What the shipped (generated) knowledge alone says about ``name``, live knowledge off."""
+    root = name.partition(".")[0]
+    if root not in libraries.GENERATED:
+        return None
+    data = json.loads((generate.OUT / f"{root}.json").read_text(encoding="utf-8"))
+    entries, aliases = data["entries"], data["aliases"]
+    e = entries.get(name)
+    head, rest = name, ""
+    while e is None and "." in head:
+        if head in aliases:
+            e = entries.get(aliases[head] + rest)
+            break
+        head, _, last = head.rpartition(".")
+        rest = f".{last}{rest}"
+    return e.get(key) if e is not None else None
+
+
+def test_no_hand_entry_repeats_the_generated_knowledge():
+    """Hand tables keep only what the libraries' code cannot say: an entry the generated
+    knowledge answers identically is dead weight that hides a regression of the summariser."""
+    from asynclint.knowledge import coroutines, types
+
+    flags = {
+        "coroutines.COROUTINE_FUNCTIONS": (coroutines.COROUTINE_FUNCTIONS, "c"),
+        "coroutines.ASYNC_CONTEXT_MANAGERS": (coroutines.ASYNC_CONTEXT_MANAGERS, "m"),
+        "coroutines.ASYNC_ITERABLES": (coroutines.ASYNC_ITERABLES, "i"),
+        "types.CLASSES": (types.CLASSES, "k"),
+    }
+    values = {
+        "coroutines.ATTRIBUTE_TYPES": (coroutines.ATTRIBUTE_TYPES, "t"),
+        "coroutines.CALL_RETURNS": (coroutines.CALL_RETURNS, "r"),
+        "types.RETURNS": (types.RETURNS, "r"),
+        "types.AWAIT_RETURNS": (types.AWAIT_RETURNS, "a"),
+        "types.ENTER_RETURNS": (types.ENTER_RETURNS, "e"),
+    }
+    repeated = [f"{t}: {n}" for t, (table, key) in flags.items() for n in sorted(table) if _generated_fact(n, key) is not None]
+    repeated += [
+        f"{t}: {n}" for t, (table, key) in values.items() for n, v in sorted(table.items()) if _generated_fact(n, key) == v
+    ]
+    assert repeated == []
+    # The check reads the generated data: a name it knows is found (so an empty list means something).
+    assert _generated_fact("aiosqlite.core.Connection.execute", "c") is not None
+    assert _generated_fact("asyncpg.Connection.fetch", "c") is not None
+
+
 def test_at_least_25_libraries_with_versions():
     versions = libraries.versions()
     assert len({dist for dist, _ in versions.values()}) >= 25

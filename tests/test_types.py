@@ -130,3 +130,57 @@ def test_rebinding_keeps_one_ref_and_differing_values_make_a_union():
     )
     refs = [value_ref(sem, c.func) for c in sorted(sem.nodes(ast.Call), key=lambda c: c.lineno) if type(c.func) is ast.Attribute]
     assert refs == ["app.store.A().put", "app.store.A().put|app.store.B().put", None]
+
+
+def test_for_targets_over_containers_the_file_cannot_type_are_element_refs():
+    sem = model(
+        """
+        from app.base import Base, REGISTRY
+
+        class Hub(Base):
+            async def close(self, pending):
+                for c in self.clients:
+                    c.close()
+                for k, v in REGISTRY.items():
+                    k.close()
+                    v.close()
+                [v.close() for v in REGISTRY.values()]
+                for item in pending:
+                    item.close()
+                for a, b in self.pairs:
+                    a.close()
+        """
+    )
+    refs = [value_ref(sem, c.func) for c in sorted(sem.nodes(ast.Call), key=lambda c: (c.lineno, c.col_offset)) if type(c.func) is ast.Attribute and c.func.attr == "close"]
+    assert refs == [
+        "m.Hub().clients.<iter>.close",
+        "app.base.REGISTRY.<keys>.close",
+        # ``v`` of the loop and ``v`` of the comprehension are two scopes' names
+        "app.base.REGISTRY.<values>.close",
+        "app.base.REGISTRY.<values>.close",
+        None,  # a parameter without a declared type
+        None,  # an element unpacked into names
+    ]
+
+
+def test_an_overloaded_function_of_the_file_has_no_one_return_type():
+    sem = model(
+        """
+        from typing import overload
+
+        class A: ...
+        class B: ...
+
+        @overload
+        def make(x: int) -> A: ...
+        @overload
+        def make(x: str) -> B: ...
+        def make(x):
+            ...
+
+        make(1).close()
+        """
+    )
+    call = call_on_line(sem, 13)
+    assert sem.type_of(call.func.value) is None
+    assert value_ref(sem, call.func) == "m.make().close"

@@ -1,8 +1,25 @@
-"""Third-party and stdlib coroutine APIs, async context managers and async iterables, as data.
+"""Hand-written coroutine APIs, async context managers and async iterables: only what the
+libraries' own code cannot say.
 
 Names are the canonical spellings used everywhere else (``knowledge.types.canonical``):
 module functions (``asyncio.sleep``) and ``Type.method`` for methods of typed receivers
-(``aiohttp.ClientSession.close``). Shared by ASL201/ASL202/ASL204/ASL205 and the runtime hooks.
+(``aiohttp.ClientSession.get``). ``knowledge.libraries`` consults these tables first, then the
+knowledge summarised from the libraries' code (``knowledge/generated/``, or the project's own
+environment). An entry stays here only when that summary cannot give the same answer:
+
+- the standard library (``asyncio``, ``contextlib``, ``typing``): it is not summarised;
+- APIs whose async nature is invisible in their code or annotations: redis' command mixins,
+  shared with the sync client and annotated ``-> ResponseT`` (a value or an awaitable);
+  aiohttp's request methods, which return an object that is awaitable and an async context
+  manager at once (and ``ClientSession`` itself, whose ``__enter__`` exists only to raise);
+  aiofiles' file objects, whose methods are attached by a delegating decorator; asyncpg's
+  pool and transaction objects; motor's methods, made by class factories at import time;
+- types given where the code has no annotation (``await asyncpg.connect()`` is a
+  ``Connection``), wildcard attributes (``client.<any name>`` of motor is a database).
+
+``tests/test_knowledge_libraries.py::test_no_hand_entry_repeats_the_generated_knowledge``
+fails when an entry answers exactly what the generated knowledge answers, so the tables do not
+grow back into copies of it.
 """
 
 from __future__ import annotations
@@ -41,56 +58,26 @@ COROUTINE_FUNCTIONS: frozenset[str] = frozenset(
         ),
         # aiohttp: request methods return a context manager that is also awaitable; discarding
         # it leaves the request coroutine unawaited just the same.
-        *_methods("aiohttp.ClientSession", "close get post put patch delete head options request ws_connect"),
-        *_methods("aiohttp.ClientResponse", "json text read wait_for_close"),
-        *_methods("aiohttp.StreamReader", "read readline readany readexactly readchunk"),
-        *_methods(
-            "aiohttp.ClientWebSocketResponse",
-            "send_str send_bytes send_json send_frame ping pong close receive receive_str receive_bytes receive_json",
-        ),
+        *_methods("aiohttp.ClientSession", "get post put patch delete head options request ws_connect"),
         # asyncpg
-        "asyncpg.connect",
         "asyncpg.create_pool",
-        *_methods(
-            "asyncpg.Connection",
-            "execute executemany fetch fetchrow fetchval close prepare copy_from_table copy_to_table "
-            "copy_records_to_table copy_from_query set_type_codec reload_schema_state add_listener remove_listener",
-        ),
-        *_methods(
-            "asyncpg.Pool",
-            "acquire release close execute executemany fetch fetchrow fetchval expire_connections copy_records_to_table",
-        ),
+        *_methods("asyncpg.Pool", "acquire"),
         # aiofiles
         "aiofiles.open",
         *_methods("aiofiles.File", "read write readline readlines close flush seek tell truncate"),
-        *_methods(
-            "aiofiles.os",
-            "stat rename renames replace remove unlink mkdir makedirs rmdir removedirs link symlink readlink listdir scandir sendfile",
-        ),
         *_methods("aiofiles.os.path", "exists isfile isdir islink getsize getmtime getatime getctime samefile sameopenfile abspath"),
-        # httpx
-        *_methods("httpx.AsyncClient", "get post put patch delete head options request send aclose"),
-        *_methods("httpx.Response", "aread aclose"),
-        # redis.asyncio
+        # redis.asyncio: the command mixins are shared with the sync client and annotated
+        # ``-> ResponseT`` (a value or an awaitable), so the code cannot say they are coroutines.
         *_methods(
             "redis.asyncio.Redis",
             "get set delete exists expire ttl incr incrby decr decrby mget mset getset setex setnx keys scan "
             "hget hset hgetall hdel hkeys hvals hincrby hexists lpush rpush lpop rpop lrange llen ltrim "
             "sadd srem smembers sismember scard zadd zrem zrange zrangebyscore zscore zcard publish ping "
-            "flushdb flushall execute_command close aclose info eval evalsha xadd xread xreadgroup xack",
+            "flushdb flushall close info eval evalsha xadd xread xreadgroup xack",
         ),
-        *_methods("redis.asyncio.client.Pipeline", "execute"),
-        *_methods("redis.asyncio.client.PubSub", "subscribe unsubscribe psubscribe punsubscribe get_message close aclose"),
-        # motor
-        *_methods(
-            "motor.motor_asyncio.AsyncIOMotorCollection",
-            "find_one insert_one insert_many update_one update_many replace_one delete_one delete_many "
-            "count_documents estimated_document_count distinct create_index create_indexes drop drop_index "
-            "find_one_and_update find_one_and_replace find_one_and_delete bulk_write",
-        ),
-        *_methods("motor.motor_asyncio.AsyncIOMotorDatabase", "command list_collection_names drop_collection create_collection"),
-        *_methods("motor.motor_asyncio.AsyncIOMotorClient", "server_info list_database_names drop_database start_session"),
-        *_methods("motor.motor_asyncio.AsyncIOMotorCursor", "to_list next"),
+        *_methods("redis.asyncio.client.PubSub", "unsubscribe punsubscribe close"),
+        # motor: methods made asynchronous at import time by a class factory
+        *_methods("motor.motor_asyncio.AsyncIOMotorCursor", "to_list"),
     }
 )
 
@@ -106,12 +93,8 @@ ASYNC_CONTEXT_MANAGERS: frozenset[str] = frozenset(
         "asyncio.timeout",
         "asyncio.timeout_at",
         "aiohttp.ClientSession",
-        "aiohttp.ClientResponse",
         *_methods("aiohttp.ClientSession", "get post put patch delete head options request ws_connect"),
-        "httpx.AsyncClient",
-        "httpx.AsyncClient.stream",
         "asyncpg.create_pool",
-        "asyncpg.Pool",
         "asyncpg.Pool.acquire",
         "asyncpg.Connection.transaction",
         "aiofiles.open",
@@ -130,15 +113,10 @@ ASYNC_CONTEXT_MANAGERS: frozenset[str] = frozenset(
 ASYNC_ITERABLES: frozenset[str] = frozenset(
     {
         "asyncio.StreamReader",
-        "aiohttp.StreamReader",
         *_methods("aiohttp.StreamReader", "iter_chunked iter_any iter_chunks"),
-        "aiohttp.ClientWebSocketResponse",
         "asyncpg.Connection.cursor",
-        *_methods("httpx.Response", "aiter_bytes aiter_text aiter_lines aiter_raw"),
         "aiofiles.File",
         *_methods("redis.asyncio.Redis", "scan_iter hscan_iter sscan_iter zscan_iter"),
-        "redis.asyncio.client.PubSub.listen",
-        "motor.motor_asyncio.AsyncIOMotorCursor",
         "motor.motor_asyncio.AsyncIOMotorCollection.find",
         "motor.motor_asyncio.AsyncIOMotorCollection.aggregate",
         "motor.motor_asyncio.AsyncIOMotorCollection.watch",
@@ -154,7 +132,6 @@ ASYNC_ITERABLES: frozenset[str] = frozenset(
 
 # Attributes of library objects whose type is known (``resp.content`` is a StreamReader).
 ATTRIBUTE_TYPES: dict[str, str] = {
-    "aiohttp.ClientResponse.content": "aiohttp.StreamReader",
     "motor.motor_asyncio.AsyncIOMotorClient.*": "motor.motor_asyncio.AsyncIOMotorDatabase",
     "motor.motor_asyncio.AsyncIOMotorDatabase.*": "motor.motor_asyncio.AsyncIOMotorCollection",
 }
@@ -162,12 +139,6 @@ ATTRIBUTE_TYPES: dict[str, str] = {
 # What calling these library callables returns, beyond ``knowledge.types.RETURNS``.
 CALL_RETURNS: dict[str, str] = {
     "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
-    "redis.asyncio.Redis.pubsub": "redis.asyncio.client.PubSub",
-    "redis.asyncio.Redis.pipeline": "redis.asyncio.client.Pipeline",
-    "motor.motor_asyncio.AsyncIOMotorClient.get_database": "motor.motor_asyncio.AsyncIOMotorDatabase",
-    "motor.motor_asyncio.AsyncIOMotorClient.get_default_database": "motor.motor_asyncio.AsyncIOMotorDatabase",
-    "motor.motor_asyncio.AsyncIOMotorDatabase.get_collection": "motor.motor_asyncio.AsyncIOMotorCollection",
-    "motor.motor_asyncio.AsyncIOMotorCollection.find": "motor.motor_asyncio.AsyncIOMotorCursor",
     "asyncio.StreamReader": "asyncio.StreamReader",
 }
 

@@ -36,7 +36,7 @@ from asynclint.facts import (
 from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.knowledge.types import canonical
 from asynclint.project.summary import ClassSummary, FunctionSummary, ModuleSummary
-from asynclint.semantics.refs import AWAITED, SUPER, UNION, is_outside_project
+from asynclint.semantics.refs import AWAITED, ITER, KEYS, SUPER, UNION, VALUES, extend, is_outside_project, pick_element
 
 _MAX_DEPTH = 24
 
@@ -45,10 +45,14 @@ _MAX_DEPTH = 24
 class Value:
     """What a ref denotes.
 
-    kind: module | function | class | instance | external | coroutine | asyncgen | tuple | unknown.
-    ``external`` values carry a library name (a callable, or a type for instances);
+    kind: module | function | class | instance | external | coroutine | asyncgen | tuple | union |
+    unknown. ``external`` values carry a library name (a callable, or a type for instances);
     ``coroutine``/``asyncgen`` are the results of calling such functions; ``tuple`` is the
-    fixed tuple a project function returns (its ``function`` says the elements).
+    fixed tuple a project function returns (its ``function`` says the elements); ``union`` is
+    one of several values, its ``name`` their refs joined by ``UNION`` (what the overloads of a
+    function return, each overload's own): ``answer()`` asks about each member; ``container``
+    is an attribute or module variable declared as a container (``clients: set[Client]``),
+    whose ``ITER``/``KEYS``/``VALUES`` members are its elements.
     """
 
     kind: str
@@ -56,6 +60,8 @@ class Value:
     module: ModuleSummary | None = None
     function: FunctionSummary | None = None
     cls: ClassSummary | None = None
+    # ``container``: the refs of its (element or key, value) as declared (``ClassSummary.elements``).
+    items: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
@@ -221,8 +227,15 @@ class ProjectIndex:
 
     def member(self, owner: Value, name: str, depth: int = 0) -> Value:
         kind = owner.kind
+        if kind == "union":  # the member of each: still one of several values
+            return Value("union", extend(owner.name, "." + name))
         if name == AWAITED:
             return self._awaited(owner, depth)
+        if name in _ELEMENT_PARTS:
+            if kind != "container":
+                return UNKNOWN
+            ref = pick_element((owner.items[0], owner.items[1] or None), name)
+            return self.value(ref, depth + 1) if ref and ref != "?" else UNKNOWN
         if kind == "tuple":
             items = owner.function.returns_items
             i = _item_index(name)
@@ -254,8 +267,7 @@ class ProjectIndex:
         if v.function is not None:
             if v.function.returns_items:
                 return Value("tuple", v.name, v.module, function=v.function)
-            r = self.value(v.function.returns, depth + 1) if v.function.returns else UNKNOWN
-            return r if r.kind in ("instance", "external") else UNKNOWN
+            return self._returned(v.function.returns, depth)
         t = lib.await_returns(canonical(v.name))
         return Value("external", t) if t else UNKNOWN
 
@@ -270,6 +282,9 @@ class ProjectIndex:
                 c = mod.classes.get(payload)
                 return Value("class", f"{mod.module}.{payload}", mod, cls=c) if c else UNKNOWN
             return self.value(payload, depth + 1)  # an import (re-export) or a typed variable
+        elements = mod.elements.get(name)
+        if elements is not None:
+            return Value("container", f"{mod.module}.{name}", mod, items=elements)
         sub = f"{mod.module}.{name}"
         sub_summary = self.module(sub)
         if sub_summary is not None:
@@ -324,9 +339,23 @@ class ProjectIndex:
                 return fv
             if name in info.attrs:
                 return self.value(info.attrs[name], depth + 1)
+            if name in info.elements:
+                return Value("container", f"{c.name}.{name}", c.module, items=info.elements[name])
         return None  # definitely not defined in the project classes, no unknown base
 
+    def _returned(self, ref: str | None, depth: int) -> Value:
+        """The value a project function's annotated return ``ref`` gives: an instance, or,
+        for the overloads of a function that return different types, their union."""
+        if not ref:
+            return UNKNOWN
+        if UNION in ref:
+            return Value("union", ref)
+        r = self.value(ref, depth + 1)
+        return r if r.kind in ("instance", "external") else UNKNOWN  # returns are refs of instances
+
     def call_result(self, v: Value, depth: int = 0) -> Value:
+        if v.kind == "union":
+            return Value("union", extend(v.name, "()"))
         if v.kind == "class":
             return Value("instance", v.name, v.module, cls=v.cls)
         if v.kind == "function":
@@ -354,8 +383,7 @@ class ProjectIndex:
                 return Value("function", f"{v.module.module}.{inner.name}", v.module, function=inner) if inner else UNKNOWN
             if f.returns_items:
                 return Value("tuple", v.name, v.module, function=f)
-            r = self.value(f.returns, depth + 1) if f.returns else UNKNOWN
-            return r if r.kind in ("instance", "external") else UNKNOWN  # returns are refs of instances
+            return self._returned(f.returns, depth)
         if v.kind == "external":
             name = canonical(v.name)
             if lib.is_async_context_manager(name) or lib.is_async_iterable(name):
@@ -381,16 +409,29 @@ class ProjectIndex:
         return dv.module.functions.get(inner) if inner else None
 
     # ------------------------------------------------------------------ the facts protocol
-    def answer(self, question: Question) -> Answer:
-        """Pass 2's answer to a question a rule asked (see ``asynclint.facts``): never pending."""
+    def answer(self, question: Question, _depth: int = 0) -> Answer:
+        """Pass 2's answer to a question a rule asked (see ``asynclint.facts``): never pending.
+
+        A union (in the subject, or met on the way: the overloads of a function returning
+        different types) answers yes when every member does. For the facts whose answer is
+        an identity (``TYPE_OF``, ``RESOLVES_TO``) the members must also give the same one."""
         fact, subject, params = question
-        if UNION in subject:  # yes when every member says yes
+        if UNION not in subject and fact != IMPORTED_ELSEWHERE:
+            v = self.value(subject)
+            if v.kind == "union":
+                subject = v.name
+        if UNION in subject:
+            if _depth > 2:
+                return None
             first = None
             for member in subject.split(UNION):
-                said = self.answer(Question(fact, member, params))
+                said = self.answer(Question(fact, member, params), _depth + 1)
                 if not said:
                     return None
-                first = first or said
+                if first is None:
+                    first = said
+                elif fact in _IDENTITIES and (said.kind, said.name) != (first.kind, first.name):
+                    return None
             return first
         if fact == COROUTINE_FUNCTION:
             return self.coroutine_function(subject)
@@ -622,6 +663,12 @@ class ProjectIndex:
                 active.discard(frame[0].name)
             del self._reads[reads_base:]
             raise
+
+
+_ELEMENT_PARTS = frozenset({ITER, KEYS, VALUES})
+_IDENTITIES = frozenset({TYPE_OF, RESOLVES_TO})
+"""Facts whose yes is a value a rule reads (which type, which library function): a union
+answers them only when every member gives the same one."""
 
 
 def _item_index(name: str) -> int | None:

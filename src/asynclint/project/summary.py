@@ -48,6 +48,9 @@ class ClassSummary:
     bases: tuple[str, ...]  # refs; "?" when unknown
     methods: frozenset[str]
     attrs: dict[str, str] = field(default_factory=dict)  # attribute -> value ref
+    # attribute declared as a container -> refs of its (element or key, value) ("" when it is
+    # no mapping, "?" when unknown): ``clients: set[Client]`` -> ("app.c.Client()", "").
+    elements: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,6 +64,8 @@ class ModuleSummary:
     # name for def/class, the imported target for import, a value ref for var.
     names: dict[str, tuple[str, str]]
     star_imports: tuple[str, ...] = ()
+    # module-level names declared as containers, as ``ClassSummary.elements``.
+    elements: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def summarize(sem: SemanticModel, file_info: FileInfo) -> ModuleSummary:
@@ -91,32 +96,43 @@ def summarize(sem: SemanticModel, file_info: FileInfo) -> ModuleSummary:
     for qual, info in sem.classes.items():
         local = qual[len(prefix):] if qual.startswith(prefix) else qual
         outer = info.scope.parent
-        attrs = {}
+        attrs, class_elements = {}, {}
         for attr, binds in info.attrs.items():
             ref = _attr_ref(sem, binds)
             if ref is not None:
                 attrs[attr] = ref
+            else:
+                elements = _elements(sem, binds)
+                if elements is not None:
+                    class_elements[attr] = elements
         classes[local] = ClassSummary(
             name=local,
             line=info.node.lineno,
             bases=tuple(_base_ref(sem, b, outer) for b in info.bases),
             methods=frozenset(info.methods),
             attrs=attrs,
+            elements=class_elements,
         )
     names: dict[str, tuple[str, str]] = {}
+    module_elements: dict[str, tuple[str, str]] = {}
     for name, binds in sem.module_scope.bindings.items():
         entry = _module_name(sem, name, binds)
         if entry is not None:
             names[name] = entry
+        elif binds[0].kind == "assign":
+            elements = _elements(sem, binds)
+            if elements is not None:
+                module_elements[name] = elements
     stars = tuple(
         sem.resolve_relative(n.module, n.level)
         for n in sem.tree.body
         if type(n) is ast.ImportFrom and any(a.name == "*" for a in n.names)
     )
-    return ModuleSummary(sem.module, file_info.display_path, sem.is_package, functions, classes, names, stars)
+    return ModuleSummary(sem.module, file_info.display_path, sem.is_package, functions, classes, names, stars, module_elements)
 
 
 _OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
+_MAX_OVERLOAD_RETURNS = 6
 
 
 def _has_overloads(sem: SemanticModel, node: ast.AST, scope: Scope) -> bool:
@@ -130,8 +146,10 @@ def _has_overloads(sem: SemanticModel, node: ast.AST, scope: Scope) -> bool:
 
 def _overloaded(sem: SemanticModel, first: ast.AST, scope: Scope) -> tuple[ast.AST, tuple[str, ...], str | None]:
     """For a function declared with ``@typing.overload``: the definition that runs (the
-    last one without ``@overload``; the last overload in a stub), its decorators, and the
-    return the overloads agree on (None when they differ)."""
+    last one without ``@overload``; the last overload in a stub), its decorators, and what
+    a call returns: the overloads' one return, or the union of theirs (the index answers a
+    question about a union when every member agrees). None when one overload's return is
+    unknown, or they return too many different types to agree on anything."""
     defs = sorted((b.node for b in scope.bindings.get(first.name, ()) if b.kind in ("def", "asyncdef")), key=lambda d: d.lineno)
     overloads, impl = [], None
     for d in defs:
@@ -140,8 +158,15 @@ def _overloaded(sem: SemanticModel, first: ast.AST, scope: Scope) -> tuple[ast.A
             overloads.append(d)
         else:
             impl = (d, refs)
-    returns = {annotation_ref(sem, d.returns, scope) if d.returns is not None else None for d in overloads}
-    agreed = returns.pop() if len(returns) == 1 else None
+    returns: list[str] = []
+    for d in overloads:
+        r = annotation_ref(sem, d.returns, scope) if d.returns is not None else None
+        if r is None:
+            returns = []
+            break
+        if r not in returns:
+            returns.append(r)
+    agreed = UNION.join(returns) if 0 < len(returns) <= _MAX_OVERLOAD_RETURNS else None
     if impl is None:
         last = overloads[-1] if overloads else first
         return last, tuple(r for r in (_decorator_ref(sem, x) for x in last.decorator_list) if r not in _OVERLOAD), agreed
@@ -208,6 +233,24 @@ def _attr_ref(sem: SemanticModel, binds: list[Binding]) -> str | None:
             return None  # a union is asked about member by member, never stored
         result = r
     return result
+
+
+def _elements(sem: SemanticModel, binds: list[Binding]) -> tuple[str, str] | None:
+    """The element refs of a name or attribute declared (once) as a container of known
+    elements: ``clients: set[Client]``, ``sessions: dict[str, Session]``."""
+    declared = {ast.dump(b.annotation): b for b in binds if b.annotation is not None}
+    if len(declared) != 1:
+        return None
+    b = next(iter(declared.values()))
+    if b.kind != "assign":
+        return None
+    found = sem.types.container_elements(b.annotation, b.scope)
+    if found is None:
+        return None
+    first, value = (annotation_ref(sem, a, b.scope) if a is not None else None for a in found)
+    if first is None and value is None:
+        return None
+    return (first or "?", "" if found[1] is None else value or "?")
 
 
 def _module_name(sem: SemanticModel, name: str, binds: list[Binding]) -> tuple[str, str] | None:
@@ -293,10 +336,14 @@ def fingerprint(summary: ModuleSummary) -> bytes:
     import hashlib
 
     classes = tuple(
-        (key, c.name, c.line, c.bases, tuple(sorted(c.methods)), tuple(c.attrs.items())) for key, c in summary.classes.items()
+        (key, c.name, c.line, c.bases, tuple(sorted(c.methods)), tuple(c.attrs.items()), tuple(c.elements.items()))
+        for key, c in summary.classes.items()
     )
     functions = tuple(
         (key, f.name, f.line, f.is_async, f.is_generator, f.decorators, f.returns, f.calls, f.returns_def, f.returns_items) for key, f in summary.functions.items()
     )
-    payload = (summary.module, summary.path, summary.is_package, functions, classes, tuple(summary.names.items()), summary.star_imports)
+    payload = (
+        summary.module, summary.path, summary.is_package, functions, classes, tuple(summary.names.items()), summary.star_imports,
+        tuple(summary.elements.items()),
+    )
     return hashlib.blake2b(repr(payload).encode("utf-8", "surrogatepass"), digest_size=16).digest()

@@ -35,8 +35,9 @@ class CoroutineNotAwaited(Rule):
     inferred ones (a class-level `store: DataStore` holds whatever else is assigned); types
     also come from `@property`/`cached_property` return annotations (through base classes and
     mixins in other modules), elements of declared containers (`for c in self.clients` with
-    `clients: set[Client]`), tuples returned by project functions, `typing.overload`s that
-    agree, optional imports (`except ImportError: aiohttp = None`) and standard-library
+    `clients: set[Client]`), tuples returned by project functions, `typing.overload`s (a
+    call gives any of the overloads' returns: it counts when every one's method is a coroutine
+    function), optional imports (`except ImportError: aiohttp = None`) and standard-library
     classes constructed directly. A name bound to values of different types is a union: it
     counts when every member's method is a coroutine function. A project decorator whose
     wrapper is an `async def` keeps the function a coroutine function; an unknown decorator
@@ -453,6 +454,49 @@ class CoroutineNotAwaited(Rule):
         ),
         Example(
             """
+            from app.base import HubBase
+            from app.registry import SESSIONS
+
+            class Hub(HubBase):
+                async def close(self):
+                    for client in self.clients:
+                        client.close()  # expect: ASL201
+                    for session in SESSIONS.values():
+                        session.close()  # expect: ASL201
+                    for name, session in SESSIONS.items():
+                        session.close()  # expect: ASL201
+            """,
+            title="types: containers declared in a base class or a module of their own",
+            runtime="the containers are empty when the driver runs `close()`, so no `close()` runs",
+            files={
+                "app/__init__.py": "",
+                "app/clients.py": """
+                class Client:
+                    async def close(self):
+                        ...
+
+                class Session:
+                    async def close(self):
+                        ...
+                """,
+                "app/base.py": """
+                from app.clients import Client
+
+                class HubBase:
+                    clients: set[Client]
+
+                    def __init__(self):
+                        self.clients = set()
+                """,
+                "app/registry.py": """
+                from app.clients import Session
+
+                SESSIONS: dict[str, Session] = {}
+                """,
+            },
+        ),
+        Example(
+            """
             from app.retry import logged, retry
 
             @retry(3)
@@ -553,6 +597,46 @@ class CoroutineNotAwaited(Rule):
                 async def connect(url: bytes) -> Conn: ...
                 async def connect(url):
                     return Conn()
+                """,
+            },
+        ),
+        Example(
+            """
+            from app.queues import Broker, open_queue
+
+            async def publish(name, broker: Broker):
+                queue = open_queue(name)
+                queue.put("hello")  # expect: ASL201
+                broker.channel(name).put("hello")  # expect: ASL201
+            """,
+            title="types: overloads returning different types that agree on the fact asked",
+            files={
+                "app/__init__.py": "",
+                "app/queues.py": """
+                from typing import overload
+
+                class MemoryQueue:
+                    async def put(self, item):
+                        ...
+
+                class RedisQueue:
+                    async def put(self, item):
+                        ...
+
+                @overload
+                def open_queue(name: str) -> MemoryQueue: ...
+                @overload
+                def open_queue(name: bytes) -> RedisQueue: ...
+                def open_queue(name):
+                    return MemoryQueue() if isinstance(name, str) else RedisQueue()
+
+                class Broker:
+                    @overload
+                    def channel(self, name: str) -> MemoryQueue: ...
+                    @overload
+                    def channel(self, name: int) -> RedisQueue: ...
+                    def channel(self, name):
+                        return MemoryQueue() if isinstance(name, str) else RedisQueue()
                 """,
             },
         ),
@@ -678,6 +762,52 @@ class CoroutineNotAwaited(Rule):
         ),
         Example(
             """
+            from app.base import HubBase
+            from app.registry import SESSIONS
+
+            class Hub(HubBase):
+                async def close(self):
+                    for client in self.clients:
+                        client.close()  # a Client's close() is a plain method
+                    for token in SESSIONS.values():
+                        token.close()  # the values are tokens, the keys are sessions
+                    for session, token in SESSIONS.items():
+                        token.close()
+            """,
+            title="types: containers declared elsewhere whose elements have no coroutine `close()`",
+            files={
+                "app/__init__.py": "",
+                "app/clients.py": """
+                class Client:
+                    def close(self):
+                        ...
+
+                class Session:
+                    async def close(self):
+                        ...
+
+                class Token:
+                    def close(self):
+                        ...
+                """,
+                "app/base.py": """
+                from app.clients import Client
+
+                class HubBase:
+                    clients: set[Client]
+
+                    def __init__(self):
+                        self.clients = set()
+                """,
+                "app/registry.py": """
+                from app.clients import Session, Token
+
+                SESSIONS: dict[Session, Token] = {}
+                """,
+            },
+        ),
+        Example(
+            """
             from app.wrap import mystery, timed
 
             @timed
@@ -769,6 +899,46 @@ class CoroutineNotAwaited(Rule):
                 async def connect(url: bytes) -> SyncConn: ...
                 async def connect(url):
                     return Conn()
+                """,
+            },
+        ),
+        Example(
+            """
+            from app.queues import Broker, open_queue
+
+            async def publish(name, broker: Broker):
+                queue = open_queue(name)
+                queue.put("hello")  # a MemoryQueue's put is a coroutine function, a ListQueue's is not
+                broker.channel(name).put("hello")
+            """,
+            title="types: overloads returning types whose methods disagree",
+            files={
+                "app/__init__.py": "",
+                "app/queues.py": """
+                from typing import overload
+
+                class MemoryQueue:
+                    async def put(self, item):
+                        ...
+
+                class ListQueue:
+                    def put(self, item):
+                        ...
+
+                @overload
+                def open_queue(name: str) -> MemoryQueue: ...
+                @overload
+                def open_queue(name: bytes) -> ListQueue: ...
+                def open_queue(name):
+                    return MemoryQueue() if isinstance(name, str) else ListQueue()
+
+                class Broker:
+                    @overload
+                    def channel(self, name: str) -> MemoryQueue: ...
+                    @overload
+                    def channel(self, name: int) -> ListQueue: ...
+                    def channel(self, name):
+                        return MemoryQueue() if isinstance(name, str) else ListQueue()
                 """,
             },
         ),

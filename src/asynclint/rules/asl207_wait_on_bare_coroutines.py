@@ -94,6 +94,39 @@ class WaitOnBareCoroutines(Rule):
                 """,
             },
         ),
+        Example(
+            """
+            import asyncio
+
+            from app.base import PoolBase
+            from app.registry import CONNS
+
+            class Pool(PoolBase):
+                async def check(self):
+                    await asyncio.wait({c.ping() for c in self.conns})  # expect: ASL207
+                    await asyncio.wait([c.ping() for c in CONNS])  # expect: ASL207
+            """,
+            title="containers declared in a base class or a module of their own, in comprehensions",
+            files={
+                "app/__init__.py": "",
+                "app/net.py": """
+                class Conn:
+                    async def ping(self):
+                        ...
+                """,
+                "app/base.py": """
+                from app.net import Conn
+
+                class PoolBase:
+                    conns: list[Conn]
+                """,
+                "app/registry.py": """
+                from app.net import Conn
+
+                CONNS: list[Conn] = []
+                """,
+            },
+        ),
     )
     good = (
         Example(
@@ -144,6 +177,41 @@ class WaitOnBareCoroutines(Rule):
                 class Conn:
                     def ping_task(self) -> asyncio.Task:
                         return asyncio.create_task(probe(self))
+                """,
+            },
+        ),
+        Example(
+            """
+            import asyncio
+
+            from app.base import PoolBase
+            from app.registry import CONNS
+
+            class Pool(PoolBase):
+                async def check(self):
+                    await asyncio.wait({c.ping() for c in self.conns})
+                    await asyncio.wait([c.ping() for c in CONNS])
+            """,
+            title="containers declared elsewhere whose elements return tasks",
+            files={
+                "app/__init__.py": "",
+                "app/net.py": """
+                import asyncio
+
+                class Conn:
+                    def ping(self) -> asyncio.Task:
+                        return asyncio.create_task(asyncio.sleep(0))
+                """,
+                "app/base.py": """
+                from app.net import Conn
+
+                class PoolBase:
+                    conns: list[Conn]
+                """,
+                "app/registry.py": """
+                from app.net import Conn
+
+                CONNS: list[Conn] = []
                 """,
             },
         ),

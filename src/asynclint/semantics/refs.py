@@ -117,6 +117,58 @@ AWAITED = "<await>"  # the member of a coroutine (or awaitable) that is its awai
 ITEM = "<item{}>"  # ``<item0>``: an element of a fixed tuple (``reader, size = await open()``)
 
 
+ITER = "<iter>"
+"""Ref segment: what iterating the container gives (an element; a mapping's key)."""
+KEYS = "<keys>"
+"""Ref segment: a key of a mapping (``.keys()``, the first of ``.items()``)."""
+VALUES = "<values>"
+"""Ref segment: a value of a mapping (``.values()``, the second of ``.items()``)."""
+
+
+def iteration_view(iterated: ast.AST) -> tuple[ast.AST, str | None]:
+    """``d.values()`` -> ``(d, "values")``; any other iterated expression -> ``(it, None)``."""
+    if type(iterated) is ast.Call and type(iterated.func) is ast.Attribute and not iterated.args and not iterated.keywords:
+        if iterated.func.attr in ("keys", "values", "items"):
+            return iterated.func.value, iterated.func.attr
+    return iterated, None
+
+
+def element_part(part: str | None, index: int | None) -> str | None:
+    """Which part of a container a ``for`` target over ``container.<part>()`` gets at
+    ``index`` of its unpacking: ``ITER``, ``KEYS`` or ``VALUES``; None when it is none of
+    them (a pair of ``.items()`` bound to one name, an element unpacked into names)."""
+    if part == "items":
+        return (KEYS, VALUES)[index] if index in (0, 1) else None
+    if index is not None:
+        return None
+    return KEYS if part == "keys" else VALUES if part == "values" else ITER
+
+
+def pick_element(elements: tuple, part: str | None):
+    """From a container's ``(element or key, value or None)`` (a value is there only for a
+    mapping), the one ``part`` names; None when that container has no such part."""
+    if part is None:
+        return None
+    first, value = elements
+    if part == ITER:
+        return first
+    if value is None:  # ``.keys()``/``.values()`` of a list: no such thing
+        return None
+    return first if part == KEYS else value
+
+
+def _element_ref(sem: SemanticModel, b, depth: int) -> str | None:
+    """A ``for`` (or comprehension) target: the element of the iterated container, for the
+    project index to find the container's declared element type (``self.clients`` declared
+    ``clients: set[Client]`` in a mixin of another module)."""
+    container, part = iteration_view(b.value)
+    seg = element_part(part, b.index)
+    if seg is None or type(container) not in (ast.Name, ast.Attribute):
+        return None
+    whole = value_ref(sem, container, depth + 1)
+    return extend(whole, "." + seg) if whole else None
+
+
 def _single_assignment_ref(sem: SemanticModel, name: ast.Name, depth: int) -> str | None:
     """``repo = make_repo()`` in the scope: the ref of what was assigned. A name bound again
     keeps the ref when every assignment gives the same one (``conn = Conn()`` twice), else
@@ -131,8 +183,14 @@ def _single_assignment_ref(sem: SemanticModel, name: ast.Name, depth: int) -> st
             return None
         whole = value_ref(sem, b.value, depth + 1)
         return extend(whole, "." + ITEM.format(b.index)) if whole else None
-    values = []
+    values, elements = [], []
     for b in binds:
+        if b.kind == "for" and b.value is not None:
+            r = _element_ref(sem, b, depth)
+            if r is None:
+                return None
+            elements.append(r)
+            continue
         if b.kind != "assign" or b.value is None or b.annotation is not None:
             return None
         v = b.value
@@ -141,7 +199,15 @@ def _single_assignment_ref(sem: SemanticModel, name: ast.Name, depth: int) -> st
         if type(v) not in (ast.Call, ast.Attribute, ast.Name, ast.Await, ast.IfExp):
             return None
         values.append(v)
-    return union_of(values, sem, depth)
+    if not elements:
+        return union_of(values, sem, depth)
+    found = union_of(values, sem, depth) if values else ""
+    if found is None:
+        return None
+    members = found.split(UNION) if found else []
+    for r in elements:
+        members += [m for m in r.split(UNION) if m not in members]
+    return UNION.join(members) if len(members) <= _MAX_UNION else None
 
 
 _MAX_UNION = 4

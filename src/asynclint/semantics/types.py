@@ -13,7 +13,7 @@ import ast
 from asynclint.knowledge import libraries as lib
 from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.knowledge.types import AWAIT_RETURNS, BINOP_RETURNS, ITEM_RETURNS, UNPACKED_RETURNS, canonical
-from asynclint.semantics.refs import STDLIB
+from asynclint.semantics.refs import STDLIB, element_part, iteration_view, pick_element
 from asynclint.semantics.scopes import Binding, Scope, Scopes, all_args
 
 
@@ -96,7 +96,7 @@ class Types:
             return r
         if _is_library_class(name):
             return name  # ``asyncio.StreamReader()``, ``asyncio.Queue()``: an instance of it
-        func = self.scopes.functions.get(name)
+        func = self._single_def(name)
         # A sync function of this module says what it returns (``def _make_path(...) -> Path``);
         # calling an ``async def`` gives a coroutine, whatever its annotation.
         if type(func) is ast.FunctionDef and func.returns is not None:
@@ -104,6 +104,18 @@ class Types:
             if r is not None:
                 return r
         return None
+
+    def _single_def(self, name: str) -> ast.AST | None:
+        """The one definition of the function ``name`` of this module. A name defined more
+        than once (``@overload``s, a redefinition) says nothing here: the project index
+        reads the overloads from the module's summary."""
+        func = self.scopes.functions.get(name)
+        if func is None:
+            return None
+        owner = getattr(func, "_asl_scope", None)
+        if owner is not None and len(owner.bindings.get(func.name, ())) > 1:
+            return None
+        return func
 
     def _owner_class(self, receiver: ast.AST, scope: Scope, depth: int) -> str | None:
         if type(receiver) is ast.Name:
@@ -184,33 +196,44 @@ class Types:
         """The class of the elements a ``for`` over ``iterated`` binds, from a declared
         container type: ``clients: set[Client]``, ``conns: list[Conn]`` (a parameter, a
         variable, a class attribute, a function's return), ``sessions: dict[str, Session]``
-        through ``.values()``, ``.keys()`` or ``.items()`` (``index``: the place in ``k, v``)."""
-        part = None
-        if type(iterated) is ast.Call and type(iterated.func) is ast.Attribute and not iterated.args and iterated.func.attr in ("keys", "values", "items"):
-            part = iterated.func.attr
-            iterated = iterated.func.value
-        declared = self._declared_container(iterated, scope, depth)
+        through ``.values()``, ``.keys()`` or ``.items()`` (``index``: the place in ``k, v``).
+        Containers declared in other modules are the project index's (``element_part``)."""
+        container, part = iteration_view(iterated)
+        declared = self._declared_container(container, scope, depth)
         if declared is None:
             return None
-        base, params, ann_scope = declared
+        ann, ann_scope = declared
+        elements = self.container_elements(ann, ann_scope)
+        if elements is None:
+            return None
+        elem = pick_element(elements, element_part(part, index))
+        return self.annotation_type(elem, ann_scope) if elem is not None else None
+
+    def container_elements(self, ann: ast.AST | None, scope: Scope) -> tuple[ast.expr, ast.expr | None] | None:
+        """The element annotations of a declared container type: ``(element, None)`` for an
+        iterable (``set[Client]``, ``tuple[Conn, ...]``), ``(key, value)`` for a mapping
+        (``dict[str, Session]``); None for anything else."""
+        ann = _unwrap_optional(ann, scope, self.scopes)
+        if type(ann) is not ast.Subscript:
+            return None
+        q = self.scopes.qualname(ann.value, scope)
+        if q is None:
+            return None
+        base = canonical(q)
+        sl = ann.slice
+        params = list(sl.elts) if type(sl) is ast.Tuple else [sl]
         if base in _MAPPINGS:
-            if len(params) != 2:
-                return None
-            elems = params if part == "items" else [params[1]] if part == "values" else [params[0]]
-        elif base in _ITERABLES and part is None:
+            return (params[0], params[1]) if len(params) == 2 else None
+        if base in _ITERABLES:
             if base in ("builtins.tuple", "typing.Tuple"):
                 if len(params) != 2 or not (type(params[1]) is ast.Constant and params[1].value is Ellipsis):
                     return None
-            elems = params[:1]
-        else:
-            return None
-        if index is None:
-            return self.annotation_type(elems[0], ann_scope) if len(elems) == 1 else None
-        return self.annotation_type(elems[index], ann_scope) if part == "items" and index < 2 else None
+            return params[0], None
+        return None
 
-    def _declared_container(self, expr: ast.AST, scope: Scope, depth: int) -> tuple[str, list[ast.expr], Scope] | None:
-        """The generic type ``expr`` is declared with: its canonical name, its parameters and
-        the scope the annotation's names resolve in."""
+    def _declared_container(self, expr: ast.AST, scope: Scope, depth: int) -> tuple[ast.AST, Scope] | None:
+        """The annotation ``expr`` is declared with (in this module) and the scope its names
+        resolve in."""
         ann, ann_scope = None, scope
         t = type(expr)
         if t is ast.Name or t is ast.Attribute:
@@ -226,18 +249,10 @@ class Types:
             ann, ann_scope = b.annotation, (b.scope.parent or b.scope) if b.kind == "param" else b.scope
         elif t is ast.Call:
             name = self.callee_name(expr.func, scope, depth + 1)
-            func = self.scopes.functions.get(name) if name else None
+            func = self._single_def(name) if name else None
             if type(func) is ast.FunctionDef and func.returns is not None:
                 ann, ann_scope = func.returns, self.scopes.scope_of(func)
-        ann = _unwrap_optional(ann, ann_scope, self.scopes)
-        if type(ann) is not ast.Subscript:
-            return None
-        q = self.scopes.qualname(ann.value, ann_scope)
-        if q is None:
-            return None
-        sl = ann.slice
-        params = list(sl.elts) if type(sl) is ast.Tuple else [sl]
-        return canonical(q), params, ann_scope
+        return (ann, ann_scope) if ann is not None else None
 
     def _unpacked_type(self, value: ast.AST, index: int, scope: Scope, depth: int) -> str | None:
         """The type of element ``index`` of ``await f(...)``/``f(...)`` for the library calls
