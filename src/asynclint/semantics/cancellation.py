@@ -38,10 +38,12 @@ from asynclint.semantics.flow import (
     stored_then_raised,
     uncancels,
 )
+from asynclint.semantics.teardown import is_teardown_function
 
 CONTINUES = "continues"
 RETURNS = "returns"
 ENDS_TASK = "ends-task"
+CLEANUP = "cleanup"
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -50,7 +52,7 @@ _TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))
 
 class Swallow(NamedTuple):
     what: str  # "CancelledError" | "BaseException" | "except:" | "suppress"
-    shape: str  # CONTINUES | RETURNS | ENDS_TASK
+    shape: str  # CONTINUES | RETURNS | ENDS_TASK | CLEANUP
 
 
 def swallowed_by_handler(sem, node: ast.ExceptHandler) -> Swallow | None:
@@ -74,7 +76,9 @@ def swallowed_by_handler(sem, node: ast.ExceptHandler) -> Swallow | None:
         return None
     if what == "CancelledError" and awaits_a_task_it_cancelled(sem, try_node.body, node):
         return None
-    return Swallow(what, _shape(sem, try_node, exits(sem, node.body, truth)))
+    if _inside_reraising_handler(sem, try_node):
+        return None
+    return Swallow(what, _cleanup_or(sem, try_node, _shape(sem, try_node, exits(sem, node.body, truth))))
 
 
 def swallowed_by_suppress(sem, call: ast.Call) -> Swallow | None:
@@ -93,8 +97,39 @@ def swallowed_by_suppress(sem, call: ast.Call) -> Swallow | None:
             return None  # ``with suppress(CancelledError): task.cancel()``: nothing to cancel here
         if CANCELLED_ERROR in names and awaits_a_task_it_cancelled(sem, with_stmt.body, call):
             return None
-        return Swallow("suppress", _shape(sem, with_stmt, frozenset({FALL})))
+        if _inside_reraising_handler(sem, with_stmt):
+            return None
+        return Swallow("suppress", _cleanup_or(sem, with_stmt, _shape(sem, with_stmt, frozenset({FALL}))))
     return Swallow("suppress", CONTINUES)
+
+
+def _cleanup_or(sem, stmt: ast.stmt, shape: str) -> str:
+    """``CLEANUP`` for a swallow that runs on only to finish stopping something (see the
+    module doc), else ``shape``."""
+    func = sem.enclosing_function(stmt)
+    if is_teardown_function(func):
+        return CLEANUP
+    node = stmt
+    while node is not None and node is not func:
+        parent = sem.parent(node)
+        if type(parent) in _TRIES and any(s is node for s in parent.finalbody):
+            return CLEANUP
+        node = parent
+    return shape
+
+
+def _inside_reraising_handler(sem, stmt: ast.stmt) -> bool:
+    """``stmt`` is inside an ``except`` handler (of the same function) that raises on every
+    path: ``except BaseException: <cleanup with a swallow>; raise``. Whatever the swallow
+    lets run on, the task then ends with the exception being handled."""
+    func = sem.enclosing_function(stmt)
+    node = stmt
+    while node is not None and node is not func:
+        parent = sem.parent(node)
+        if type(parent) is ast.ExceptHandler and always_raises(sem, parent.body):
+            return True
+        node = parent
+    return False
 
 
 def _shape(sem, stmt: ast.stmt, ways: frozenset[str]) -> str:
