@@ -128,3 +128,12 @@ def test_findings_sharing_a_root_cause_are_shown_once_in_text_and_statistics():
     assert stats[0].split() == ["4", "ASL110", "transitive-blocking-call"]
     assert stats[1].strip() == "from 2 root causes; most call sites: `load()` (h.py:3) 3, `save()` (h.py:3) 1"
     assert json.loads(render("json", findings))[0]["root"] == "`load()` (h.py:3)"
+    assert json.loads(render("json", findings, statistics=True)) == [
+        {
+            "code": "ASL110",
+            "name": "transitive-blocking-call",
+            "count": 4,
+            "fixable": False,
+            "roots": [{"root": "`load()` (h.py:3)", "count": 3}, {"root": "`save()` (h.py:3)", "count": 1}],
+        }
+    ]

@@ -192,25 +192,41 @@ def statistics_rows(findings: Sequence[Finding]) -> list[tuple[str, str, int, bo
     return [(code, name, n, bool(fixable.get(code))) for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def render_statistics_json(findings: Sequence[Finding]) -> str:
-    import json
-
-    rows = [{"code": c, "name": name, "count": n, "fixable": fx} for c, name, n, fx in statistics_rows(findings)]
-    return json.dumps(rows, indent=2) + "\n"
-
-
-def render_statistics(findings: Sequence[Finding], style: Style = plain) -> str:
+def _roots(findings: Sequence[Finding]) -> dict[str, Counter]:
+    """Code -> how many call sites each root cause has (ASL110's blocking helpers)."""
     roots: dict[str, Counter] = {}
     for f in findings:
         if f.root:
             roots.setdefault(f.code, Counter())[f.root] += 1
+    return roots
+
+
+def _by_count(counter: Counter) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def render_statistics_json(findings: Sequence[Finding]) -> str:
+    import json
+
+    roots = _roots(findings)
+    rows = []
+    for c, name, n, fx in statistics_rows(findings):
+        row: dict = {"code": c, "name": name, "count": n, "fixable": fx}
+        if c in roots:
+            row["roots"] = [{"root": r, "count": k} for r, k in _by_count(roots[c])]
+        rows.append(row)
+    return json.dumps(rows, indent=2) + "\n"
+
+
+def render_statistics(findings: Sequence[Finding], style: Style = plain) -> str:
+    roots = _roots(findings)
     lines = []
     for code, name, n, fx in statistics_rows(findings):
         mark = style("[*]", "fix") if fx else "   "
         lines.append(f"{n:>5}  {style(code, 'code')}  {mark} {name}")
         by_root = roots.get(code)
         if by_root and len(by_root) < n:
-            top = ", ".join(f"{r} {k}" for r, k in sorted(by_root.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+            top = ", ".join(f"{r} {k}" for r, k in _by_count(by_root)[:3])
             lines.append(f"{'':>5}  {'':<{len(code)}}      from {len(by_root)} root cause{'s' if len(by_root) != 1 else ''}; most call sites: {top}")
     if lines:
         lines.append(f"{len(findings):>5}  total")
