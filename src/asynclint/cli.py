@@ -187,9 +187,11 @@ def run_check(paths: list[str], config_file: str | None, output_format: str | No
     from asynclint.engine import FileResult
     from asynclint.files import discover
     from asynclint.finding import FileError
+    from asynclint.gc_policy import for_analysis
     from asynclint.output import render
     from asynclint.workspace import Workspace
 
+    for_analysis()
     if not paths:
         paths = ["."]
     try:
@@ -397,8 +399,10 @@ def server_cmd() -> None:
     """Run the language server for editors (LSP over stdin/stdout): diagnostics as you type,
     quick fixes, `# noqa` actions, fix-all and hover. Editors start it themselves; see the
     "Editors" page of the documentation for each editor's setup."""
+    from asynclint.gc_policy import for_analysis
     from asynclint.lsp.server import serve
 
+    for_analysis()
     serve()
 
 

@@ -96,7 +96,10 @@ def map_in_pool(jobs: int, initializer: Callable, initargs: tuple, fn: Callable,
 
 
 def _start_worker(run_pid: int, initializer: Callable, initargs: tuple) -> None:
+    from asynclint.gc_policy import for_analysis
+
     watch_parent(run_pid)
+    for_analysis()
     initializer(*initargs)
 
 
