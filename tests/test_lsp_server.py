@@ -336,3 +336,68 @@ async def lsp_client_for_shutdown(shop: Path):
     await client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=shop.as_uri()))
     yield client, client._server
     await client.stop()
+
+
+CONFIG = textwrap.dedent(
+    """\
+    import time
+
+
+    def read_config():
+        time.sleep(0.1)  # waiting for the file to settle
+        return {}
+
+
+    def load():
+        return read_config()
+    """
+)
+JOBS = textwrap.dedent(
+    """\
+    from app.config import load
+
+
+    async def first():
+        return load()
+
+
+    async def second():
+        return load()
+
+
+    async def third():
+        load()
+    """
+)
+
+
+@pytest.mark.asyncio
+async def test_call_sites_sharing_a_blocking_helper_say_so_and_point_to_it(client: LanguageClient):
+    """Issue 16: ASL110 diagnostics of one root cause (every call site of one blocking helper)
+    say how many other call sites share it, and their related information leads to the
+    helper, to its blocking call and to the other call sites."""
+    shop = client.shop
+    (shop / "app" / "config.py").write_text(CONFIG)
+    jobs = shop / "app" / "jobs.py"
+    jobs.write_text(JOBS)
+    uri = open_doc(client, jobs)
+    diags = await diagnostics_become(client, uri, [(5, "ASL110"), (9, "ASL110"), (13, "ASL110")])
+    config_uri = (shop / "app" / "config.py").as_uri()
+    root = "`load()` (app/config.py:9)"
+    for diag in diags:
+        assert diag.message.startswith("`load()` defined at app/config.py:9 blocks the event loop: load() -> read_config() -> time.sleep()")
+        assert diag.message.endswith(f" [2 more call sites of {root} in this file]")
+        assert diag.data["root"] == root
+        related = [(r.location.uri, r.location.range.start.line, r.message) for r in diag.related_information]
+        assert related[:2] == [
+            (config_uri, 8, "`load()` blocks: load() -> read_config() -> time.sleep()"),
+            (config_uri, 4, "the blocking call: `time.sleep()`"),
+        ]
+        others = sorted(r[1] for r in related[2:])
+        assert others == sorted({4, 8, 12} - {diag.range.start.line})
+        assert all(r[0] == uri and r[2] == f"another call site of {root}" for r in related[2:])
+    # One call site left: nothing to group, the root is still related.
+    replace_all(client, uri, JOBS.split("\n\nasync def second")[0] + "\n", 2)
+    (only,) = await diagnostics_become(client, uri, [(5, "ASL110")])
+    assert "more call site" not in only.message
+    assert [r.location.range.start.line for r in only.related_information] == [8, 4]

@@ -15,7 +15,7 @@ from asynclint.semantics import SemanticModel
 from asynclint.semantics import flow
 
 FIXTURES = Path(__file__).parent / "fixtures"
-MINE = ("ASL203", "ASL206", "ASL207", "ASL301", "ASL302", "ASL303", "ASL901", "ASL902", "ASL903", "ASL904", "ASL905")
+MINE = ("ASL203", "ASL206", "ASL207", "ASL301", "ASL302", "ASL303", "ASL901", "ASL902", "ASL903", "ASL904", "ASL905", "ASL906")
 FIXTURE_FILES = sorted(
     p for area in ("cancellation", "tasks", "opt_in") for p in (FIXTURES / area).glob("*.py")
 )
@@ -179,6 +179,49 @@ def test_swallowed_cancellation_message_says_what_goes_wrong_per_shape():
     )
     # Opt-in: the default selection leaves the end-of-task shape out.
     assert {(f.line, f.code) for f in lint(src)} == {(6, "ASL301"), (11, "ASL301")}
+
+
+def test_cancellation_swallowed_in_cleanup_is_opt_in_and_says_what_is_lost():
+    """Issue 16: a swallow that is part of cleaning up (a teardown function, a ``finally``
+    clause) is ASL906 (opt-in); inside a handler that re-raises it loses nothing."""
+    src = (
+        "import asyncio\n"
+        "import contextlib\n"
+        "async def stop(task, event):\n"
+        "    event.set()\n"
+        "    with contextlib.suppress(asyncio.CancelledError):\n"
+        "        await task\n"
+        "async def serve(app):\n"
+        "    try:\n"
+        "        await app.serve()\n"
+        "    finally:\n"
+        "        try:\n"
+        "            await app.shutdown()\n"
+        "        except asyncio.CancelledError:\n"
+        "            pass\n"
+        "    return app.result\n"
+        "async def setup(fut, run):\n"
+        "    try:\n"
+        "        await run()\n"
+        "    except BaseException:\n"
+        "        with contextlib.suppress(BaseException):\n"
+        "            await fut\n"
+        "        raise\n"
+    )
+    assert lint(src) == []
+    found = {(f.line, f.code): f.message for f in lint(src, select=("ASL301", "ASL905", "ASL906"))}
+    assert found == {
+        (5, "ASL906"): (
+            "`contextlib.suppress()` of `CancelledError` swallows, so a cancellation that arrives while `stop()` "
+            "shuts things down is lost: `stop()` finishes and its caller goes on as if nothing happened; "
+            "catch it, clean up and re-raise instead"
+        ),
+        (13, "ASL906"): (
+            "`except CancelledError` in a `finally` clause can finish without re-raising, so a cancellation that "
+            "arrives during this cleanup is lost when the `try` body had finished normally: the code after it "
+            "runs on; end the handler with `raise`"
+        ),
+    }
 
 
 # ---------------------------------------------------------------- shared helpers

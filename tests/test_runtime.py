@@ -3,6 +3,7 @@ pytest plugin (pytest-asyncio, anyio, xdist) and in-process; exact (code, file, 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -23,6 +24,11 @@ THRESHOLD = "1000"
 # hypothesis' plugin alone takes seconds to import and has nothing to do here.
 PYTEST_QUIET = ["-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:hypothesispytest", "-q"]
 TEST_ID = "tests/fixtures/runtime/{module}.py::test_scenario[{scenario}]"
+
+
+# Python 3.11.5+ and 3.12+: an unclosed StreamWriter warns (and is reported) when collected.
+# Before, its transport stays referenced by the loop until the loop closes.
+WRITER_WARNS = "__del__" in vars(asyncio.StreamWriter)
 
 
 def expected() -> set[tuple[str, str, int]]:
@@ -242,8 +248,12 @@ def test_pytest_plugin_error_mode_fails_the_tests_that_caused_findings(tmp_path)
     proc = run([sys.executable, "-m", "pytest", *PYTEST_QUIET, "-rf", "--asynclint-runtime=error", "--asynclint-slow-threshold", THRESHOLD, "scenarios_pytest_asyncio.py"])
     assert proc.returncode == 1
     failed = set(re.findall(r"^FAILED \S+::test_scenario\[(\w+)\]", proc.stdout, re.M))
-    assert failed == {"blocking_calls", "never_awaited", "task_never_stored_fails", "stored_task_never_retrieved", "task_destroyed_pending", "cpu_bound_step", "unclosed_transport", "loop_from_other_thread"}
-    assert "8 failed, 1 passed" in proc.stdout
+    expected_failures = {"blocking_calls", "never_awaited", "task_never_stored_fails", "stored_task_never_retrieved", "task_destroyed_pending", "cpu_bound_step", "unclosed_transport", "loop_from_other_thread"}
+    if not WRITER_WARNS:
+        # The loop keeps the transport until it closes, after the test: reported, not failed.
+        expected_failures.discard("unclosed_transport")
+    assert failed == expected_failures
+    assert f"{len(expected_failures)} failed, {9 - len(expected_failures)} passed" in proc.stdout
 
 
 def test_pytest_plugin_is_inactive_and_light_unless_asked(tmp_path):

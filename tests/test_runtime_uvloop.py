@@ -3,6 +3,7 @@ does not (docs/runtime.md, "uvloop")."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -35,5 +36,10 @@ def test_runtime_checks_under_uvloop(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     found = {(f["code"], f["line"]) for f in json.loads(report.read_text()) if f["path"] == FIXTURE.name}
-    assert found == expected()
+    want = expected()
+    if "__del__" not in vars(asyncio.StreamWriter):
+        # Before Python 3.11.5 an unclosed StreamWriter does not warn, and uvloop's transports
+        # warn from C: nothing to hook until the loop closes.
+        want = {(code, line) for code, line in want if code != "ASL504"}
+    assert found == want
     assert proc.stderr.count("asynclint: warning: uvloop's event loop runs no asyncio Handle") == 1

@@ -147,14 +147,17 @@ class Linter:
             return FileResult(display, errors=[FileError(display, f"cannot analyse: {reason}")])
         return self.lint_bytes(data, path, display)
 
-    def lint_bytes(self, data: bytes | str, path: str, display_path: str | None = None) -> FileResult:
+    def lint_bytes(self, data: bytes | str, path: str, display_path: str | None = None, tree: ast.Module | None = None) -> FileResult:
+        """``tree``: the ``ast`` parse of ``data`` (a str) when the caller has it (the fixer
+        parses each round's result to check it; a big file's parses are most of --fix)."""
         from asynclint.rule import FileInfo
         from asynclint.source import CannotAnalyse, decode, parse, via_libcst
 
         display = display_path or path
         try:
             text = data if isinstance(data, str) else decode(data)
-            tree = parse(text, display)
+            if tree is None:
+                tree = parse(text, display)
         except CannotAnalyse as e:
             return FileResult(display, errors=[FileError(display, f"cannot analyse: {e}")])
         if via_libcst(tree):
@@ -245,6 +248,7 @@ class Linter:
                 result.summary = summarize(sem, info)
             except Exception as exc:  # noqa: BLE001
                 result.errors.append(FileError(info.display_path, f"internal error in project summary: {type(exc).__name__}: {exc}; {REPORT_HINT}"))
+        sem.release()
         if self.config.noqa and not result.noqa_check:
             result.findings = [f for f in result.findings if not result.suppressions.suppresses(f.line, f.code)]
         return result

@@ -60,11 +60,13 @@ class Question(NamedTuple):
 
 
 class Chain(NamedTuple):
-    """A ``BLOCKING_CHAIN`` yes: the project function called, and the calls from it to the
-    blocking one, ``("load()", "read_config()", "open()")``."""
+    """A ``BLOCKING_CHAIN`` yes: the project function called, the calls from it to the
+    blocking one, ``("load()", "read_config()", "open()")``, and where that blocking call is
+    (``app/config.py:12``; "" when unknown)."""
 
     target: "Value"
     calls: tuple[str, ...]
+    site: str = ""
 
 
 class _Pending:

@@ -27,3 +27,4 @@ OLD = 100
 def for_analysis() -> None:
     gc.freeze()
     gc.set_threshold(YOUNG, MIDDLE, OLD)
+

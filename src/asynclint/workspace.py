@@ -109,18 +109,19 @@ class Workspace:
         return RunResult(results, findings, [e for r in results for e in r.errors])
 
     # ------------------------------------------------------------------ one text
-    def pass1(self, text: str | bytes, path: str, display: str | None = None) -> FileResult:
-        return self.linter.lint_bytes(text, path, display or path)
+    def pass1(self, text: str | bytes, path: str, display: str | None = None, tree: Any = None) -> FileResult:
+        return self.linter.lint_bytes(text, path, display or path, tree)
 
     def pass1_path(self, path: str, display: str | None = None) -> FileResult:
         return self.linter.lint_path(path, display or path)
 
-    def lint_text(self, text: str | bytes, path: str = "<stdin>", display: str | None = None, others: Iterable[Any] = ()) -> FileResult:
+    def lint_text(self, text: str | bytes, path: str = "<stdin>", display: str | None = None, others: Iterable[Any] = (), tree: Any = None) -> FileResult:
         """One text (a file's unsaved content, stdin) as the file ``path`` of the project;
-        ``others``: summaries that stand for their modules (the other files being fixed)."""
+        ``others``: summaries that stand for their modules (the other files being fixed);
+        ``tree``: the text's ``ast`` parse, when the caller already has it."""
         from asynclint.engine import apply_noqa_check
 
-        result = self.pass1(text, path, display)
+        result = self.pass1(text, path, display, tree)
         self.settle([result], others)
         apply_noqa_check([result])  # ASL100: noqa applied after pass 2
         return result
@@ -263,10 +264,11 @@ class Workspace:
     def relinter(self, path: str, display: str | None = None, others: Sequence[Any] = ()) -> LintFn:
         """A function linting successive texts of ``path`` (what the fixer needs)."""
 
-        def lint(text: str) -> tuple[list[Finding], list[str]]:
-            result = self.lint_text(text, path, display, others)
+        def lint(text: str, tree: Any = None) -> tuple[list[Finding], list[str]]:
+            result = self.lint_text(text, path, display, others, tree)
             return sorted(result.findings, key=Finding.sort_key), [e.message for e in result.errors]
 
+        lint.with_tree = lint  # type: ignore[attr-defined]  # fix_text hands over its parse
         return lint
 
     def fix_text(self, text: str, path: str = "<stdin>", display: str | None = None, *, unsafe: bool = False, first: Any = None) -> Outcome:

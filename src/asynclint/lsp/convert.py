@@ -6,10 +6,12 @@ columns in the negotiated code units (UTF-16 unless the client offers another).
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Sequence
 
 from lsprotocol import types
+from pygls.uris import from_fs_path
 
 from asynclint import DOCS_URL
 from asynclint.finding import Edit, FileError, Finding, Fix
@@ -47,13 +49,43 @@ def rule_url(code: str, base: str | None) -> str:
     return f"{(base or DOCS_URL).rstrip('/')}/rules/{code}/"
 
 
-def diagnostic(f: Finding, pos: Positions, docs_base: str | None, opt_in: frozenset[str] = frozenset()) -> types.Diagnostic:
+def diagnostic(
+    f: Finding,
+    pos: Positions,
+    docs_base: str | None,
+    opt_in: frozenset[str] = frozenset(),
+    *,
+    uri: str = "",
+    root: str | None = None,
+    group: Sequence[Finding] = (),
+) -> types.Diagnostic:
+    """``f`` as a diagnostic of the document ``uri``. ``group``: the findings of the same
+    document that share its root cause (``Finding.root``: every call site of one blocking
+    helper, ASL110), ``f`` among them: the message says how many other call sites share it,
+    and the related information points to the root (the helper, its blocking call) and to
+    the other call sites."""
     data: dict[str, Any] = {"code": f.code, "name": f.name}
     if f.fix is not None:
         data["fix"] = f.fix.to_dict()
+    if f.root:
+        data["root"] = f.root
+    message = f.message
+    others = [g for g in group if g is not f]
+    if others:
+        message += f" [{len(others)} more call site{'s' if len(others) != 1 else ''} of {f.root} in this file]"
+    related = [related_information(r.path, r.line, r.column, r.message, root) for r in f.related]
+    if uri:
+        related += [
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri=uri, range=pos.range(g.line, g.column, g.end_line, g.end_column)),
+                message=f"another call site of {f.root}",
+            )
+            for g in others
+        ]
     return types.Diagnostic(
         range=pos.range(f.line, f.column, f.end_line, f.end_column),
-        message=f.message,
+        message=message,
+        related_information=related or None,
         # Opt-in rules are advice a team chose to hear; the default rules are likely bugs.
         severity=types.DiagnosticSeverity.Information if f.code in opt_in else types.DiagnosticSeverity.Warning,
         code=f.code,
@@ -61,6 +93,26 @@ def diagnostic(f: Finding, pos: Positions, docs_base: str | None, opt_in: frozen
         source=SOURCE,
         data=data,
     )
+
+
+def related_information(path: str, line: int, column: int, message: str, root: str | None) -> types.DiagnosticRelatedInformation:
+    """A place in another file (a finding's ``Related``): its path as displayed is relative to
+    the project root. The column is taken as is: the server does not hold that file's text."""
+    full = path if os.path.isabs(path) or root is None else os.path.join(root, path)
+    at = types.Position(line=max(0, line - 1), character=max(0, column - 1))
+    return types.DiagnosticRelatedInformation(
+        location=types.Location(uri=from_fs_path(full) or full, range=types.Range(start=at, end=at)),
+        message=message or "related location",
+    )
+
+
+def root_groups(findings: Sequence[Finding]) -> dict[tuple[str, str], list[Finding]]:
+    """The findings of one document by shared root cause (code, ``Finding.root``)."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.root:
+            groups.setdefault((f.code, f.root), []).append(f)
+    return groups
 
 
 _WHERE = re.compile(r"\(line (\d+)(?:, column (\d+))?\)")

@@ -30,7 +30,7 @@ from asynclint.config import Config, ConfigError, load_config
 from asynclint.files import find_project_root
 from asynclint.finding import Finding
 from asynclint.lsp import actions
-from asynclint.lsp.convert import Positions, diagnostic, error_diagnostic, finding_at, is_internal
+from asynclint.lsp.convert import Positions, diagnostic, error_diagnostic, finding_at, is_internal, root_groups
 from asynclint.lsp.hover import hover_markdown
 from asynclint.workspace import Workspace
 
@@ -213,7 +213,12 @@ class AsyncLintServer(LanguageServer):
             else:
                 diagnostics.append(error_diagnostic(e, pos))
         findings = sorted(result.findings, key=Finding.sort_key)
-        diagnostics += [diagnostic(f, pos, self.settings.docs_base_url, self.opt_in) for f in findings]
+        groups = root_groups(findings)
+        root = str(ws.root) if ws.root is not None else None
+        diagnostics += [
+            diagnostic(f, pos, self.settings.docs_base_url, self.opt_in, uri=doc.uri, root=root, group=groups.get((f.code, f.root), ()))
+            for f in findings
+        ]
         doc.findings = findings
         doc.reads = linted.reads
         readers: list[str] = []

@@ -121,7 +121,8 @@ class ProjectIndex:
         self._loader = loader
         self._missing: set[str] = set()
         self._values: dict[str, Value] = {}
-        self._chains: dict[tuple, tuple[str, ...] | None] = {}
+        # function key -> (labels of the chain, "path:line" of the blocking call) or None
+        self._chains: dict[tuple, tuple[tuple[str, ...], str] | None] = {}
         self._track = track
         # Without modules, only the knowledge tables can answer: a ref rooted anywhere else
         # (the project, an unknown library) is unknown, and saying so at once spares pass 1
@@ -541,9 +542,10 @@ class ProjectIndex:
     # ------------------------------------------------------------------ ASL110
     def blocking_chain(
         self, ref: str | None, also_blocking: Callable[[str], bool] | None = None, arguments: tuple | None = None
-    ) -> tuple[Value, tuple[str, ...]] | None:
-        """For a call of a project sync function that reaches a blocking call: the function and
-        the chain of labels, ``("load()", "read_config()", "open()")``. ``also_blocking`` adds
+    ) -> tuple[Value, tuple[str, ...], str] | None:
+        """For a call of a project sync function that reaches a blocking call: the function,
+        the chain of labels, ``("load()", "read_config()", "open()")``, and where the blocking
+        call at its end is (``app/config.py:12``). ``also_blocking`` adds
         names the configuration lists as blocking (ASL109's ``blocking-calls``). ``arguments``
         (the call's argument classes, ``semantics.guards.argument_classes``) drop the calls of
         the first function that run only on an ``isinstance`` branch those arguments never take:
@@ -556,9 +558,9 @@ class ProjectIndex:
             chain = self._chain_guarded(target, also_blocking, arguments)
         else:
             chain = self._chain(target, set(), also_blocking)
-        return (target, chain) if chain else None
+        return (target, *chain) if chain else None
 
-    def _chain_guarded(self, fv: Value, also_blocking, arguments: tuple) -> tuple[str, ...] | None:
+    def _chain_guarded(self, fv: Value, also_blocking, arguments: tuple) -> tuple[tuple[str, ...], str] | None:
         from asynclint.semantics.guards import branch_taken
 
         positional, keywords = arguments
@@ -583,14 +585,14 @@ class ProjectIndex:
             return None
         return v
 
-    def _chain(self, start: Value, active: set[str], also_blocking, memo: bool = True) -> tuple[str, ...] | None:
+    def _chain(self, start: Value, active: set[str], also_blocking, memo: bool = True) -> tuple[tuple[str, ...], str] | None:
         """The first chain of calls from ``start`` to a blocking call (depth first, in call
-        order), memoized per function. Iterative: a chain of thousands of sync helpers must
+        order) and the place of that blocking call, memoized per function. Iterative: a chain of thousands of sync helpers must
         not exhaust the interpreter's stack (it did at about 500)."""
         stack: list[list] = []  # [function value, memo key, its remaining calls, result]
         reads_base = len(self._reads)
 
-        def enter(fv: Value, keyed: bool = True) -> tuple[bool, tuple[str, ...] | None]:
+        def enter(fv: Value, keyed: bool = True) -> tuple[bool, tuple[tuple[str, ...], str] | None]:
             """(entered, result): a new frame to explore, or the answer known already."""
             key = (fv.module.module, fv.function.name, also_blocking) if keyed else None
             if key is not None and key in self._chains:
@@ -611,7 +613,7 @@ class ProjectIndex:
             entered, known = enter(start, memo)
             if not entered:
                 return known
-            answer: tuple[str, ...] | None = None
+            answer: tuple[tuple[str, ...], str] | None = None
             returned = False  # a callee's frame just finished with ``answer``
             while stack:
                 frame = stack[-1]
@@ -620,7 +622,7 @@ class ProjectIndex:
                 if returned:
                     returned = False
                     if answer:
-                        frame[3] = (fv.label + "()", *answer)
+                        frame[3] = ((fv.label + "()", *answer[0]), answer[1])
                         done = True
                 descended = False
                 while not done:
@@ -632,7 +634,7 @@ class ProjectIndex:
                     if cv.kind == "external":
                         name = canonical(cv.name)
                         if blocking_for(name) is not None or (also_blocking is not None and also_blocking(name)):
-                            frame[3] = (fv.label + "()", cv.label + "()")
+                            frame[3] = ((fv.label + "()", cv.label + "()"), f"{fv.module.path}:{item[1]}")
                             done = True
                         continue
                     inner = self._sync_body(cv)
@@ -643,7 +645,7 @@ class ProjectIndex:
                         descended = True
                         break
                     if known:
-                        frame[3] = (fv.label + "()", *known)
+                        frame[3] = ((fv.label + "()", *known[0]), known[1])
                         done = True
                 if descended:
                     continue

@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from asynclint.semantics.flow import own_nodes
 from asynclint.semantics.guards import guard_of
 from asynclint.semantics.refs import UNION, annotation_ref, generator_functions, is_outside_project, value_ref
 
@@ -182,15 +183,25 @@ def _tuple_items(sem: SemanticModel, ann: ast.AST, scope: Scope) -> tuple[str, .
 
 
 def _returned_def(sem: SemanticModel, qual: str, node: ast.AST, prefix: str) -> str | None:
-    """``return wrapper`` at the top level of the body, ``wrapper`` a def inside it."""
+    """``return wrapper``, ``wrapper`` a def inside the function, when every ``return`` of it
+    returns that same def. A decorator that returns a sync wrapper on one branch and an
+    ``async def`` one on another (``if not iscoroutinefunction(func): ... return wrapped``;
+    ``return async_wrapped``) makes either kind: no one def stands for it."""
     if type(node) is not ast.FunctionDef:
         return None
-    for stmt in node.body:
-        if type(stmt) is ast.Return and type(stmt.value) is ast.Name:
-            inner = f"{qual}.{stmt.value.id}"
-            if inner in sem.functions:
-                return inner[len(prefix):] if inner.startswith(prefix) else inner
-    return None
+    found: str | None = None
+    for n in own_nodes(node):
+        if type(n) is not ast.Return:
+            continue
+        if type(n.value) is not ast.Name or (found is not None and n.value.id != found):
+            return None
+        found = n.value.id
+    if found is None:
+        return None
+    inner = f"{qual}.{found}"
+    if inner not in sem.functions:
+        return None
+    return inner[len(prefix):] if inner.startswith(prefix) else inner
 
 
 def _decorator_ref(sem: SemanticModel, d: ast.AST) -> str:

@@ -212,15 +212,21 @@ class TransitiveBlockingCall(Rule):
         ctx.ask(BLOCKING_CHAIN, ref, at=node, params=self.patterns + encode_arguments(*argument_classes(sem, node)))
 
     def conclude(self, question: Question, answer: Chain, data: dict) -> str:
-        target, chain = answer
+        target, chain = answer.target, answer.calls
         return (
             f"`{target.label}()` defined at {target.where} blocks the event loop: {' -> '.join(chain)}. "
             f"Make it async, or call it with `await asyncio.to_thread(...)`"
         )
 
     def root_cause(self, question: Question, answer: Chain, data: dict) -> tuple[str, tuple[Related, ...]]:
-        """Every call site of one blocking helper shares it: shown once, grouped."""
-        target, chain = answer
+        """Every call site of one blocking helper shares it: shown once, grouped. Related: the
+        helper, and the blocking call at the end of its chain (where an editor takes you)."""
+        target, chain, site = answer.target, answer.calls, answer.site
+        related = []
         path, _, line = target.where.rpartition(":")
-        related = (Related(path, int(line), 1, f"`{target.label}()` blocks: {' -> '.join(chain)}"),) if line.isdigit() else ()
-        return f"`{target.label}()` ({target.where})", related
+        if line.isdigit():
+            related.append(Related(path, int(line), 1, f"`{target.label}()` blocks: {' -> '.join(chain)}"))
+        path, _, line = site.rpartition(":")
+        if line.isdigit() and site != target.where:
+            related.append(Related(path, int(line), 1, f"the blocking call: `{chain[-1]}`"))
+        return f"`{target.label}()` ({target.where})", tuple(related)

@@ -348,6 +348,51 @@ class CoroutineUsedAsValue(Rule):
                 """,
             },
         ),
+        Example(
+            """
+            from app.singleton import singleton
+
+            class Manager:
+                def setup(self):
+                    ...
+
+            @singleton("manager")
+            def get_manager(data) -> Manager:
+                return Manager()
+
+            async def start(data):
+                get_manager(data).setup()  # the sync wrapper: a plain call
+            """,
+            title="a project decorator that returns a sync wrapper for sync functions, an async one for coroutine functions",
+            files={
+                "app/__init__.py": "",
+                "app/singleton.py": """
+                import asyncio
+                import functools
+
+                def singleton(key):
+                    def wrapper(func):
+                        if not asyncio.iscoroutinefunction(func):
+                            @functools.wraps(func)
+                            def wrapped(data):
+                                if key not in data:
+                                    data[key] = func(data)
+                                return data[key]
+
+                            return wrapped
+
+                        @functools.wraps(func)
+                        async def async_wrapped(data):
+                            if key not in data:
+                                data[key] = await func(data)
+                            return data[key]
+
+                        return async_wrapped
+
+                    return wrapper
+                """,
+            },
+        ),
     )
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:

@@ -4,7 +4,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from asynclint.rule import Example, Rule, RuleContext
-from asynclint.semantics.cancellation import CONTINUES, ENDS_TASK, RETURNS, Swallow, swallowed_by_handler, swallowed_by_suppress
+from asynclint.semantics.cancellation import CLEANUP, CONTINUES, ENDS_TASK, RETURNS, Swallow, swallowed_by_handler, swallowed_by_suppress
+from asynclint.semantics.teardown import is_teardown_function
 
 if TYPE_CHECKING:
     from asynclint.semantics.model import SemanticModel
@@ -46,7 +47,9 @@ class CancellationSwallowed(Rule):
     The message says what goes wrong, by where control goes after the handler:
 
     - the code after it runs on (the loop goes round again, the statements after the `try`
-      run): `task.cancel()` does not stop the task;
+      run, a loop after it awaits more): `task.cancel()` does not stop the task. A handler
+      that makes its `while` loop's test false (`self.keep_alive = False` under `while
+      self.keep_alive:`) leaves the loop as `break` would;
     - the coroutine returns, and it is awaited by another coroutine of the module (or returns
       a value someone reads): that caller goes on as if nothing had happened, so the task is
       not stopped either.
@@ -54,7 +57,11 @@ class CancellationSwallowed(Rule):
     When the coroutine simply ends and nothing in its module awaits it (a task's top-level
     coroutine, a framework hook), the task does end, only as *finished* rather than
     *cancelled*. That shape is often written on purpose and is reported by the opt-in rule
-    ASL905 instead.
+    ASL905 instead. A swallow that is part of cleaning up (inside a `finally` clause, or in a
+    function named for it: `close()`, `stop()`, `disconnect()`, `shutdown()` ...) loses only a
+    cancellation that arrives while the cleanup runs, mostly on purpose: the opt-in rule
+    ASL906 reports it. A swallow inside an `except` handler that re-raises on every path
+    (cleanup, then `raise`) loses nothing: the task still ends with that exception.
 
     ## Why is this bad?
     `task.cancel()` works by raising `CancelledError` inside the task. A handler that eats it
@@ -107,9 +114,9 @@ class CancellationSwallowed(Rule):
                 except (ValueError, Cancelled):  # expect: ASL301
                     return None
 
-            async def close(conn):
+            async def send(conn):
                 try:
-                    await conn.close()
+                    await conn.send()
                 except asyncio.exceptions.CancelledError as exc:  # expect: ASL301
                     if conn.closing:
                         raise
@@ -139,7 +146,7 @@ class CancellationSwallowed(Rule):
             import asyncio
             import contextlib
 
-            async def stop(self, other):
+            async def switch(self, other):
                 self._task.cancel()
                 try:
                     await other  # not the task cancelled above
@@ -150,7 +157,7 @@ class CancellationSwallowed(Rule):
                     await other
 
             async def restart(self, other):
-                await stop(self, other)
+                await switch(self, other)
                 await self.start()
             """,
             title="awaiting something that was not cancelled",
@@ -172,15 +179,15 @@ class CancellationSwallowed(Rule):
             """
             import asyncio
 
-            async def close_all(exits, log):
+            async def run_steps(steps, log):
                 errors = []
-                for ctx in exits:
+                for step in steps:
                     try:
-                        await ctx.__aexit__(None, None, None)
+                        await step()
                     except asyncio.CancelledError as exc:  # expect: ASL301
                         errors.append(exc)
                 for e in errors:
-                    log.warning("cleanup failed: %r", e)
+                    log.warning("step failed: %r", e)
             """,
             title="errors collected but never raised",
         ),
@@ -199,6 +206,21 @@ class CancellationSwallowed(Rule):
                         raise
             """,
             title="the first handler that takes `CancelledError` decides",
+        ),
+        Example(
+            """
+            import asyncio
+
+            class Connection:
+                async def serve(self):
+                    while self.keep_alive:
+                        try:
+                            await self.handle_request()
+                        except asyncio.CancelledError:  # expect: ASL301
+                            await self.send_error(503)
+                        await self.flush()
+            """,
+            title="the loop goes round again after the handler",
         ),
     )
     good = (
@@ -371,18 +393,72 @@ class CancellationSwallowed(Rule):
             """,
             title="nothing awaited in the protected body; an earlier handler re-raises",
         ),
+        Example(
+            """
+            import asyncio
+            import contextlib
+
+            async def setup_component(futures, setup):
+                try:
+                    return await setup()
+                except BaseException as err:
+                    for future in futures:
+                        future.set_exception(err)
+                        with contextlib.suppress(BaseException):
+                            await future  # retrieve it: nothing else will
+                    raise
+
+            class Updater:
+                async def _stop_polling(self):
+                    self._stop_event.set()
+                    with contextlib.suppress(asyncio.CancelledError):  # ASL906
+                        await self._polling_task
+
+                async def run(self, app):
+                    try:
+                        await app.serve()
+                    finally:
+                        try:
+                            await asyncio.shield(app.shutdown())
+                        except asyncio.CancelledError:  # ASL906
+                            pass
+            """,
+            title="cleanup before a re-raise; cleanup in a teardown function or a `finally` clause (opt-in ASL906)",
+        ),
+        Example(
+            """
+            import asyncio
+
+            class Connection:
+                async def serve(self):
+                    while self.keep_alive:
+                        try:
+                            await self.handle_request()
+                        except asyncio.CancelledError:  # ASL905: the loop ends, then the coroutine
+                            self.keep_alive = False
+                            await self.send_error(503)
+                        await self.flush()
+                    for task in self.tasks:  # sync work only: it ends by itself
+                        if task.done() and not task.cancelled() and task.exception():
+                            self.log(task.exception())
+            """,
+            title="the handler makes the loop's test false; only sync work follows the loop",
+        ),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: RuleContext) -> None:
         found = swallowed_by_handler(ctx.sem, node)
-        if found is not None and found.shape != ENDS_TASK:
+        if found is not None and found.shape not in _OPT_IN_SHAPES:
             ctx.report(node, message(ctx.sem, node, found), end_node=node.type)
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
         found = swallowed_by_suppress(ctx.sem, node)
-        if found is not None and found.shape != ENDS_TASK:
+        if found is not None and found.shape not in _OPT_IN_SHAPES:
             ctx.report(node, message(ctx.sem, node, found))
 
+
+# Reported by the opt-in rules: ASL905 (the task's coroutine just ends), ASL906 (cleanup).
+_OPT_IN_SHAPES = (ENDS_TASK, CLEANUP)
 
 _SHOWN = {
     "except:": "bare `except:`",
@@ -407,6 +483,16 @@ def message(sem, node: ast.AST, found: Swallow) -> str:
     swallows = "swallows" if found.what == "suppress" else "can finish without re-raising"
     if found.shape == CONTINUES:
         return f"{shown} {swallows}, and the code after it goes on running: `task.cancel()` does not stop this task; {instead}"
+    if found.shape == CLEANUP:
+        if is_teardown_function(func):
+            return (
+                f"{shown} {swallows}, so a cancellation that arrives while {name} shuts things down is lost: "
+                f"{name} finishes and its caller goes on as if nothing happened; {instead}"
+            )
+        return (
+            f"{shown} in a `finally` clause {swallows}, so a cancellation that arrives during this cleanup is lost "
+            f"when the `try` body had finished normally: the code after it runs on; {instead}"
+        )
     if found.shape == RETURNS:
         return (
             f"{shown} {swallows}, so {name} returns normally when its task is cancelled and the caller awaiting it "

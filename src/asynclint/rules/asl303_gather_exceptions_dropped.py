@@ -4,6 +4,7 @@ import ast
 
 from asynclint.rule import Example, Rule, RuleContext
 from asynclint.semantics.flow import AWAITED, DROPPED, usage_of
+from asynclint.semantics.teardown import is_teardown_function
 
 
 class GatherExceptionsDropped(Rule):
@@ -126,9 +127,6 @@ class GatherExceptionsDropped(Rule):
 
 # Functions whose job is to tear down: there, errors of one step are ignored on purpose so
 # that the other steps still run (``close()``, ``async_stop()``, ``__aexit__``).
-_TEARDOWN_WORDS = ("close", "stop", "shutdown", "cleanup", "clean_up", "teardown", "tear_down", "disconnect", "unload", "dispose", "terminate", "cancel", "__aexit__")
-
-
 def _expected_or_read_later(sem, call: ast.Call) -> bool:
     """The dropped exceptions are expected or looked at another way:
 
@@ -143,8 +141,7 @@ def _expected_or_read_later(sem, call: ast.Call) -> bool:
     func = sem.enclosing_function(call)
     if func is None:
         return False
-    name = getattr(func, "name", "").lower()
-    if any(w in name for w in _TEARDOWN_WORDS):
+    if is_teardown_function(func):
         return True
     gathered = _gathered_names(call)
     if not gathered:

@@ -62,6 +62,9 @@ for _m in ("recv", "recv_into", "send", "sendall", "read", "write", "do_handshak
 
 # Their file and socket access is the interpreter's business, not a pitfall of the program.
 _QUIET_CALLERS = ("asyncio", "linecache", "traceback", "tokenize", "importlib", "inspect", "warnings", "logging", "zipimport", "pkgutil", "encodings", "selectors", "concurrent", "threading", "socket", "ssl", "sqlite3")
+# Event loops installed as libraries: their own Python code runs the loop (uvloop.run on Python
+# 3.10 joins the default executor's finished thread at shutdown), as asyncio's does.
+_QUIET_PACKAGES = ("uvloop",)
 _quiet_cache: dict[str, bool] = {}
 
 
@@ -74,6 +77,8 @@ def _quiet_caller(filename: str) -> bool:
         if STATE.classifier.kind(filename) == STDLIB or filename.startswith(_OWN):
             parts = filename.replace("\\", "/").split("/")
             q = any(p in _QUIET_CALLERS or p.split(".")[0] in _QUIET_CALLERS for p in parts[-3:]) or filename.startswith(_OWN)
+        elif any(p in _QUIET_PACKAGES for p in filename.replace("\\", "/").split("/")[-3:-1]):
+            q = True
         _quiet_cache[filename] = q
     return q
 

@@ -38,10 +38,12 @@ from asynclint.semantics.flow import (
     stored_then_raised,
     uncancels,
 )
+from asynclint.semantics.teardown import is_teardown_function
 
 CONTINUES = "continues"
 RETURNS = "returns"
 ENDS_TASK = "ends-task"
+CLEANUP = "cleanup"
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -50,7 +52,7 @@ _TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))
 
 class Swallow(NamedTuple):
     what: str  # "CancelledError" | "BaseException" | "except:" | "suppress"
-    shape: str  # CONTINUES | RETURNS | ENDS_TASK
+    shape: str  # CONTINUES | RETURNS | ENDS_TASK | CLEANUP
 
 
 def swallowed_by_handler(sem, node: ast.ExceptHandler) -> Swallow | None:
@@ -74,7 +76,12 @@ def swallowed_by_handler(sem, node: ast.ExceptHandler) -> Swallow | None:
         return None
     if what == "CancelledError" and awaits_a_task_it_cancelled(sem, try_node.body, node):
         return None
-    return Swallow(what, _shape(sem, try_node, exits(sem, node.body, truth)))
+    if _inside_reraising_handler(sem, try_node):
+        return None
+    ways = exits(sem, node.body, truth)
+    if FALL in ways and _ends_enclosing_while(sem, try_node, node.body):
+        ways = (ways - {FALL}) | {BREAK}  # the loop's test fails next: as good as ``break``
+    return Swallow(what, _cleanup_or(sem, try_node, _shape(sem, try_node, ways)))
 
 
 def swallowed_by_suppress(sem, call: ast.Call) -> Swallow | None:
@@ -93,8 +100,39 @@ def swallowed_by_suppress(sem, call: ast.Call) -> Swallow | None:
             return None  # ``with suppress(CancelledError): task.cancel()``: nothing to cancel here
         if CANCELLED_ERROR in names and awaits_a_task_it_cancelled(sem, with_stmt.body, call):
             return None
-        return Swallow("suppress", _shape(sem, with_stmt, frozenset({FALL})))
+        if _inside_reraising_handler(sem, with_stmt):
+            return None
+        return Swallow("suppress", _cleanup_or(sem, with_stmt, _shape(sem, with_stmt, frozenset({FALL}))))
     return Swallow("suppress", CONTINUES)
+
+
+def _cleanup_or(sem, stmt: ast.stmt, shape: str) -> str:
+    """``CLEANUP`` for a swallow that runs on only to finish stopping something (see the
+    module doc), else ``shape``."""
+    func = sem.enclosing_function(stmt)
+    if is_teardown_function(func):
+        return CLEANUP
+    node = stmt
+    while node is not None and node is not func:
+        parent = sem.parent(node)
+        if type(parent) in _TRIES and any(s is node for s in parent.finalbody):
+            return CLEANUP
+        node = parent
+    return shape
+
+
+def _inside_reraising_handler(sem, stmt: ast.stmt) -> bool:
+    """``stmt`` is inside an ``except`` handler (of the same function) that raises on every
+    path: ``except BaseException: <cleanup with a swallow>; raise``. Whatever the swallow
+    lets run on, the task then ends with the exception being handled."""
+    func = sem.enclosing_function(stmt)
+    node = stmt
+    while node is not None and node is not func:
+        parent = sem.parent(node)
+        if type(parent) is ast.ExceptHandler and always_raises(sem, parent.body):
+            return True
+        node = parent
+    return False
 
 
 def _shape(sem, stmt: ast.stmt, ways: frozenset[str]) -> str:
@@ -117,9 +155,35 @@ def _shape(sem, stmt: ast.stmt, ways: frozenset[str]) -> str:
     return ENDS_TASK
 
 
+def _ends_enclosing_while(sem, stmt: ast.stmt, body: list[ast.stmt]) -> bool:
+    """The handler ``body`` makes the test of the ``while`` loop around ``stmt`` false:
+    ``while self.keep_alive and ...:`` with ``self.keep_alive = False`` (or ``while not
+    aborted`` with ``aborted = True``) among its own statements. The rest of the iteration
+    runs, then the loop ends."""
+    loop = _enclosing_loop(sem, stmt, sem.enclosing_function(stmt))
+    if type(loop) is not ast.While:
+        return False
+    test = loop.test
+    conjuncts = test.values if type(test) is ast.BoolOp and type(test.op) is ast.And else [test]
+    ends: set[tuple[str, bool]] = set()  # (target, the value that makes the test false)
+    for c in conjuncts:
+        if type(c) is ast.UnaryOp and type(c.op) is ast.Not and type(c.operand) in (ast.Name, ast.Attribute):
+            ends.add((ast.dump(c.operand), True))
+        elif type(c) in (ast.Name, ast.Attribute):
+            ends.add((ast.dump(c), False))
+    for s in body:
+        if type(s) is ast.Assign and len(s.targets) == 1 and type(s.value) is ast.Constant:
+            target = s.targets[0]
+            if type(target) in (ast.Name, ast.Attribute) and (ast.dump(target).replace("Store()", "Load()"), bool(s.value.value)) in ends:
+                return True
+    return False
+
+
 def _ends_function(sem, stmt: ast.stmt, func) -> bool:
     """Control falling off ``stmt`` runs no loop before the function ends: no statement after
-    it (up to the function) is a loop, and ``stmt`` is not inside a loop's body."""
+    it (up to the function) is a loop that suspends (awaits, ``async for``), and ``stmt`` is
+    not inside a loop's body. A loop of sync work after it (logging the errors of finished
+    tasks) ends by itself, like straight-line code."""
     node = stmt
     while node is not func and node is not None:
         parent = sem.parent(node)
@@ -141,10 +205,11 @@ def _ends_function(sem, stmt: ast.stmt, func) -> bool:
 
 
 def _has_loop(stmt: ast.AST) -> bool:
+    """``stmt`` has a loop that can suspend: the task goes on working there."""
     stack = [stmt]
     while stack:
         n = stack.pop()
-        if type(n) in _LOOPS:
+        if type(n) is ast.AsyncFor or (type(n) in _LOOPS and contains_await_point([n])):
             return True
         if type(n) in _SCOPES:
             continue

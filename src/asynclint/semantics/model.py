@@ -49,3 +49,9 @@ class SemanticModel(Scopes):
         self.char_col = positions.char_col
         self.source_segment = positions.source_segment
         self.mentions = positions.mentions
+
+    def release(self) -> None:
+        """Free the model's cycles once the file is linted (``Scopes.release``)."""
+        for part in (self.types, self.versions, self.positions):
+            part.__dict__.clear()
+        super().release()

@@ -97,6 +97,10 @@ class ClassInfo:
         self.methods: dict[str, ast.AST] = {}
         self.attrs: dict[str, list[Binding]] = {}
 
+# What semantics code stores on ``ast`` nodes (released with the model).
+_NODE_MEMOS = ("_asl_parent", "_asl_scope", "_asl_ref", "_asl_blocking")
+
+
 class Scopes:
     """Bindings and scopes of one module (built by one walk over its tree)."""
 
@@ -110,6 +114,31 @@ class Scopes:
         self.module_scope = Scope("module", tree, None, self.module)
         self._qualnames: dict[int, str | None] = {}
         self._walk()
+
+    def release(self) -> None:
+        """Break the cycles the walk made (each node points at its parent and its scope, each
+        binding at its scope), so that the tree is freed by reference counting as soon as the
+        file is done, instead of lingering as cyclic garbage until a full collection: a big
+        file's tree, semantic model and findings otherwise coexist with the next ones."""
+        scopes = {self.module_scope}
+        add = scopes.add
+        functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+        for t, nodes in self.by_type.items():
+            for node in nodes:
+                d = node.__dict__
+                add(d.pop("_asl_scope", self.module_scope))
+                for key in _NODE_MEMOS:
+                    d.pop(key, None)
+            if t in functions:
+                for node in nodes:
+                    for a in all_args(node.args):
+                        for key in _NODE_MEMOS:
+                            a.__dict__.pop(key, None)
+        for scope in scopes:
+            scope.bindings = {}
+        for info in self.classes.values():
+            info.attrs = {}
+        self.__dict__.clear()
 
     def _walk(self) -> None:
         by_type = self.by_type
