@@ -364,6 +364,12 @@ def test_container_elements_declared_in_other_modules(tmp_path):
                 class Base:
                     clients: set[Client]
                     names: list[str]
+
+                def all_clients() -> list[Client]:
+                    ...
+
+                async def fetch_registry() -> dict[Key, Client]:
+                    ...
                 """,
             "app/hub.py": """
                 from app.base import REGISTRY, Base
@@ -388,5 +394,8 @@ def test_container_elements_declared_in_other_modules(tmp_path):
     assert not index.answer(Question(COROUTINE_FUNCTION, "app.base.REGISTRY.<iter>.close"))
     assert not index.answer(Question(COROUTINE_FUNCTION, "app.base.Base().clients.<values>.close"))  # a set has no values
     assert not index.answer(Question(COROUTINE_FUNCTION, "app.hub.Hub().names.<iter>.close"))
+    assert index.answer(Question(COROUTINE_FUNCTION, "app.base.all_clients().<iter>.close")).label == "Client.close"
+    assert index.answer(Question(COROUTINE_FUNCTION, "app.base.fetch_registry().<await>.<values>.close")).label == "Client.close"
+    assert not index.answer(Question(COROUTINE_FUNCTION, "app.base.fetch_registry().<await>.<keys>.close"))
     assert index.modules["app.base"].elements == {"REGISTRY": ("app.clients.Key()", "app.clients.Client()")}
     assert index.modules["app.base"].classes["Base"].elements == {"clients": ("app.clients.Client()", ""), "names": ("builtins.str()", "")}

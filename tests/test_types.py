@@ -135,7 +135,7 @@ def test_rebinding_keeps_one_ref_and_differing_values_make_a_union():
 def test_for_targets_over_containers_the_file_cannot_type_are_element_refs():
     sem = model(
         """
-        from app.base import Base, REGISTRY
+        from app.base import Base, REGISTRY, make_all
 
         class Hub(Base):
             async def close(self, pending):
@@ -149,6 +149,8 @@ def test_for_targets_over_containers_the_file_cannot_type_are_element_refs():
                     item.close()
                 for a, b in self.pairs:
                     a.close()
+                for one in make_all():
+                    one.close()
         """
     )
     refs = [value_ref(sem, c.func) for c in sorted(sem.nodes(ast.Call), key=lambda c: (c.lineno, c.col_offset)) if type(c.func) is ast.Attribute and c.func.attr == "close"]
@@ -160,6 +162,7 @@ def test_for_targets_over_containers_the_file_cannot_type_are_element_refs():
         "app.base.REGISTRY.<values>.close",
         None,  # a parameter without a declared type
         None,  # an element unpacked into names
+        "app.base.make_all().<iter>.close",  # what it returns is for the index to say
     ]
 
 

@@ -267,6 +267,8 @@ class ProjectIndex:
         if v.function is not None:
             if v.function.returns_items:
                 return Value("tuple", v.name, v.module, function=v.function)
+            if v.function.returns_elements:
+                return Value("container", v.name, v.module, items=v.function.returns_elements)
             return self._returned(v.function.returns, depth)
         t = lib.await_returns(canonical(v.name))
         return Value("external", t) if t else UNKNOWN
@@ -383,6 +385,8 @@ class ProjectIndex:
                 return Value("function", f"{v.module.module}.{inner.name}", v.module, function=inner) if inner else UNKNOWN
             if f.returns_items:
                 return Value("tuple", v.name, v.module, function=f)
+            if f.returns_elements:
+                return Value("container", v.name, v.module, items=f.returns_elements)
             return self._returned(f.returns, depth)
         if v.kind == "external":
             name = canonical(v.name)

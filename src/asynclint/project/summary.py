@@ -39,6 +39,9 @@ class FunctionSummary:
     # Refs of the elements of a fixed tuple return (``-> tuple[AsyncIterator[bytes], int]``);
     # "?" for an element of unknown type.
     returns_items: tuple[str, ...] = ()
+    # A declared container return (``-> list[Client]``): refs of its (element or key, value),
+    # as ``ClassSummary.elements``.
+    returns_elements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def summarize(sem: SemanticModel, file_info: FileInfo) -> ModuleSummary:
             calls=() if is_async else tuple(calls.get(id(node), ())),
             returns_def=_returned_def(sem, qual, node, prefix),
             returns_items=_tuple_items(sem, node.returns, scope) if node.returns is not None else (),
+            returns_elements=_container_refs(sem, node.returns, scope) or () if node.returns is not None and not returns else (),
         )
     classes: dict[str, ClassSummary] = {}
     for qual, info in sem.classes.items():
@@ -235,6 +239,18 @@ def _attr_ref(sem: SemanticModel, binds: list[Binding]) -> str | None:
     return result
 
 
+def _container_refs(sem: SemanticModel, ann: ast.AST, scope: Scope) -> tuple[str, str] | None:
+    """``(element or key ref, value ref)`` of a container annotation ("" for no value, "?"
+    for an unknown one); None when ``ann`` is no container of a known element."""
+    found = sem.types.container_elements(ann, scope)
+    if found is None:
+        return None
+    first, value = (annotation_ref(sem, a, scope) if a is not None else None for a in found)
+    if first is None and value is None:
+        return None
+    return (first or "?", "" if found[1] is None else value or "?")
+
+
 def _elements(sem: SemanticModel, binds: list[Binding]) -> tuple[str, str] | None:
     """The element refs of a name or attribute declared (once) as a container of known
     elements: ``clients: set[Client]``, ``sessions: dict[str, Session]``."""
@@ -244,13 +260,7 @@ def _elements(sem: SemanticModel, binds: list[Binding]) -> tuple[str, str] | Non
     b = next(iter(declared.values()))
     if b.kind != "assign":
         return None
-    found = sem.types.container_elements(b.annotation, b.scope)
-    if found is None:
-        return None
-    first, value = (annotation_ref(sem, a, b.scope) if a is not None else None for a in found)
-    if first is None and value is None:
-        return None
-    return (first or "?", "" if found[1] is None else value or "?")
+    return _container_refs(sem, b.annotation, b.scope)
 
 
 def _module_name(sem: SemanticModel, name: str, binds: list[Binding]) -> tuple[str, str] | None:
@@ -340,7 +350,8 @@ def fingerprint(summary: ModuleSummary) -> bytes:
         for key, c in summary.classes.items()
     )
     functions = tuple(
-        (key, f.name, f.line, f.is_async, f.is_generator, f.decorators, f.returns, f.calls, f.returns_def, f.returns_items) for key, f in summary.functions.items()
+        (key, f.name, f.line, f.is_async, f.is_generator, f.decorators, f.returns, f.calls, f.returns_def, f.returns_items, f.returns_elements)
+        for key, f in summary.functions.items()
     )
     payload = (
         summary.module, summary.path, summary.is_package, functions, classes, tuple(summary.names.items()), summary.star_imports,

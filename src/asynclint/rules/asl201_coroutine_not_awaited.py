@@ -465,6 +465,8 @@ class CoroutineNotAwaited(Rule):
                         session.close()  # expect: ASL201
                     for name, session in SESSIONS.items():
                         session.close()  # expect: ASL201
+                    for each in self.idle_clients():
+                        each.close()  # expect: ASL201
             """,
             title="types: containers declared in a base class or a module of their own",
             runtime="the containers are empty when the driver runs `close()`, so no `close()` runs",
@@ -487,6 +489,9 @@ class CoroutineNotAwaited(Rule):
 
                     def __init__(self):
                         self.clients = set()
+
+                    def idle_clients(self) -> list[Client]:
+                        return list(self.clients)
                 """,
                 "app/registry.py": """
                 from app.clients import Session
@@ -773,6 +778,8 @@ class CoroutineNotAwaited(Rule):
                         token.close()  # the values are tokens, the keys are sessions
                     for session, token in SESSIONS.items():
                         token.close()
+                    for each in self.idle_clients():
+                        each.close()
             """,
             title="types: containers declared elsewhere whose elements have no coroutine `close()`",
             files={
@@ -798,6 +805,9 @@ class CoroutineNotAwaited(Rule):
 
                     def __init__(self):
                         self.clients = set()
+
+                    def idle_clients(self) -> list[Client]:
+                        return list(self.clients)
                 """,
                 "app/registry.py": """
                 from app.clients import Session, Token

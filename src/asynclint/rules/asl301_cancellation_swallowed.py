@@ -47,7 +47,9 @@ class CancellationSwallowed(Rule):
     The message says what goes wrong, by where control goes after the handler:
 
     - the code after it runs on (the loop goes round again, the statements after the `try`
-      run): `task.cancel()` does not stop the task;
+      run, a loop after it awaits more): `task.cancel()` does not stop the task. A handler
+      that makes its `while` loop's test false (`self.keep_alive = False` under `while
+      self.keep_alive:`) leaves the loop as `break` would;
     - the coroutine returns, and it is awaited by another coroutine of the module (or returns
       a value someone reads): that caller goes on as if nothing had happened, so the task is
       not stopped either.
@@ -204,6 +206,21 @@ class CancellationSwallowed(Rule):
                         raise
             """,
             title="the first handler that takes `CancelledError` decides",
+        ),
+        Example(
+            """
+            import asyncio
+
+            class Connection:
+                async def serve(self):
+                    while self.keep_alive:
+                        try:
+                            await self.handle_request()
+                        except asyncio.CancelledError:  # expect: ASL301
+                            await self.send_error(503)
+                        await self.flush()
+            """,
+            title="the loop goes round again after the handler",
         ),
     )
     good = (
@@ -407,6 +424,25 @@ class CancellationSwallowed(Rule):
                             pass
             """,
             title="cleanup before a re-raise; cleanup in a teardown function or a `finally` clause (opt-in ASL906)",
+        ),
+        Example(
+            """
+            import asyncio
+
+            class Connection:
+                async def serve(self):
+                    while self.keep_alive:
+                        try:
+                            await self.handle_request()
+                        except asyncio.CancelledError:  # ASL905: the loop ends, then the coroutine
+                            self.keep_alive = False
+                            await self.send_error(503)
+                        await self.flush()
+                    for task in self.tasks:  # sync work only: it ends by itself
+                        if task.done() and not task.cancelled() and task.exception():
+                            self.log(task.exception())
+            """,
+            title="the handler makes the loop's test false; only sync work follows the loop",
         ),
     )
 

@@ -17,8 +17,9 @@ class CancellationEndsTask(Rule):
     ## What it does
     Flags the one shape of a swallowed cancellation that ASL301 leaves out: an `except
     CancelledError` (or `BaseException`, bare `except:`, `contextlib.suppress(...)`) that does
-    not re-raise, after which the coroutine simply ends (`return`, or nothing but straight-line
-    code after it), in a coroutine that nothing in its module awaits directly and that returns
+    not re-raise, after which the coroutine simply ends (`return`, `break` out of the loop or a
+    handler that makes the loop's test false, `self.keep_alive = False`, followed by nothing but
+    straight-line code or loops that never suspend), in a coroutine that nothing in its module awaits directly and that returns
     no value: a task's top-level coroutine, such as a polling or reconnect loop started with
     `create_task()`.
 
@@ -51,6 +52,22 @@ class CancellationEndsTask(Rule):
                             return
                         await asyncio.sleep(10)
             """
+        ),
+        Example(
+            """
+            import asyncio
+
+            class Connection:
+                async def serve(self):
+                    while self.keep_alive:
+                        try:
+                            await self.handle_request()
+                        except asyncio.CancelledError:  # expect: ASL905
+                            self.keep_alive = False  # the loop ends after this round
+                            await self.send_error(503)
+                        await self.flush()
+            """,
+            title="a handler that ends the loop by making its test false",
         ),
     )
     good = (

@@ -78,7 +78,10 @@ def swallowed_by_handler(sem, node: ast.ExceptHandler) -> Swallow | None:
         return None
     if _inside_reraising_handler(sem, try_node):
         return None
-    return Swallow(what, _cleanup_or(sem, try_node, _shape(sem, try_node, exits(sem, node.body, truth))))
+    ways = exits(sem, node.body, truth)
+    if FALL in ways and _ends_enclosing_while(sem, try_node, node.body):
+        ways = (ways - {FALL}) | {BREAK}  # the loop's test fails next: as good as ``break``
+    return Swallow(what, _cleanup_or(sem, try_node, _shape(sem, try_node, ways)))
 
 
 def swallowed_by_suppress(sem, call: ast.Call) -> Swallow | None:
@@ -152,9 +155,35 @@ def _shape(sem, stmt: ast.stmt, ways: frozenset[str]) -> str:
     return ENDS_TASK
 
 
+def _ends_enclosing_while(sem, stmt: ast.stmt, body: list[ast.stmt]) -> bool:
+    """The handler ``body`` makes the test of the ``while`` loop around ``stmt`` false:
+    ``while self.keep_alive and ...:`` with ``self.keep_alive = False`` (or ``while not
+    aborted`` with ``aborted = True``) among its own statements. The rest of the iteration
+    runs, then the loop ends."""
+    loop = _enclosing_loop(sem, stmt, sem.enclosing_function(stmt))
+    if type(loop) is not ast.While:
+        return False
+    test = loop.test
+    conjuncts = test.values if type(test) is ast.BoolOp and type(test.op) is ast.And else [test]
+    ends: set[tuple[str, bool]] = set()  # (target, the value that makes the test false)
+    for c in conjuncts:
+        if type(c) is ast.UnaryOp and type(c.op) is ast.Not and type(c.operand) in (ast.Name, ast.Attribute):
+            ends.add((ast.dump(c.operand), True))
+        elif type(c) in (ast.Name, ast.Attribute):
+            ends.add((ast.dump(c), False))
+    for s in body:
+        if type(s) is ast.Assign and len(s.targets) == 1 and type(s.value) is ast.Constant:
+            target = s.targets[0]
+            if type(target) in (ast.Name, ast.Attribute) and (ast.dump(target).replace("Store()", "Load()"), bool(s.value.value)) in ends:
+                return True
+    return False
+
+
 def _ends_function(sem, stmt: ast.stmt, func) -> bool:
     """Control falling off ``stmt`` runs no loop before the function ends: no statement after
-    it (up to the function) is a loop, and ``stmt`` is not inside a loop's body."""
+    it (up to the function) is a loop that suspends (awaits, ``async for``), and ``stmt`` is
+    not inside a loop's body. A loop of sync work after it (logging the errors of finished
+    tasks) ends by itself, like straight-line code."""
     node = stmt
     while node is not func and node is not None:
         parent = sem.parent(node)
@@ -176,10 +205,11 @@ def _ends_function(sem, stmt: ast.stmt, func) -> bool:
 
 
 def _has_loop(stmt: ast.AST) -> bool:
+    """``stmt`` has a loop that can suspend: the task goes on working there."""
     stack = [stmt]
     while stack:
         n = stack.pop()
-        if type(n) in _LOOPS:
+        if type(n) is ast.AsyncFor or (type(n) in _LOOPS and contains_await_point([n])):
             return True
         if type(n) in _SCOPES:
             continue

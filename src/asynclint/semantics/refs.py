@@ -163,7 +163,7 @@ def _element_ref(sem: SemanticModel, b, depth: int) -> str | None:
     ``clients: set[Client]`` in a mixin of another module)."""
     container, part = iteration_view(b.value)
     seg = element_part(part, b.index)
-    if seg is None or type(container) not in (ast.Name, ast.Attribute):
+    if seg is None or type(container) not in (ast.Name, ast.Attribute, ast.Call, ast.Await):
         return None
     whole = value_ref(sem, container, depth + 1)
     return extend(whole, "." + seg) if whole else None
