@@ -18,7 +18,9 @@ EXE = [sys.executable, "-m", "asynclint"]
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    return slow_project(tmp_path_factory.mktemp("workers"), files=100, lines=600)
+    # Seconds of linting for two workers: a signal sent 0.5 s after they start must find the
+    # run still working, not exiting (which reports its findings and exit 1 whatever comes).
+    return slow_project(tmp_path_factory.mktemp("workers"), files=250, lines=600)
 
 
 def start(project, *args):
@@ -78,7 +80,7 @@ def test_ctrl_c_exits_130_with_one_line_and_no_workers(project, to_group):
 
 def test_ctrl_c_without_workers_exits_130(tmp_path):
     # Long enough that 2 s in, an idle machine is still linting (not already shutting down).
-    root = slow_project(tmp_path, files=200, lines=600)
+    root = slow_project(tmp_path, files=300, lines=600)
     proc = subprocess.Popen([*EXE, "--no-cache", "-j", "1", "pkg"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     time.sleep(2.0)
     assert proc.poll() is None
