@@ -1,21 +1,17 @@
 from __future__ import annotations
 
-import ast
-from typing import TYPE_CHECKING
-
-from asynclint.rule import Example, Rule, RuleContext
-from asynclint.semantics.cancellation import CLEANUP, CONTINUES, ENDS_TASK, RETURNS, Swallow, swallowed_by_handler, swallowed_by_suppress
-from asynclint.semantics.teardown import is_teardown_function
-
-if TYPE_CHECKING:
-    from asynclint.semantics.model import SemanticModel
+from asynclint.rule import Example
+from asynclint.rules._cancellation import SwallowedCancellation
+from asynclint.semantics.cancellation import CONTINUES, RETURNS
 
 
-class CancellationSwallowed(Rule):
+class CancellationSwallowed(SwallowedCancellation):
     code = "ASL301"
     name = "cancellation-swallowed"
     summary = "An `except` that catches `CancelledError` and can finish without re-raising it"
     related = ("ASL302", "ASL303")
+    # The end-of-task (ASL905) and cleanup (ASL906) shapes are the opt-in rules'.
+    shapes = frozenset({CONTINUES, RETURNS})
     doc = """
     ## What it does
     Flags, in async context, an `except asyncio.CancelledError`, `except BaseException` or
@@ -444,62 +440,4 @@ class CancellationSwallowed(Rule):
             """,
             title="the handler makes the loop's test false; only sync work follows the loop",
         ),
-    )
-
-    def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: RuleContext) -> None:
-        found = swallowed_by_handler(ctx.sem, node)
-        if found is not None and found.shape not in _OPT_IN_SHAPES:
-            ctx.report(node, message(ctx.sem, node, found), end_node=node.type)
-
-    def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
-        found = swallowed_by_suppress(ctx.sem, node)
-        if found is not None and found.shape not in _OPT_IN_SHAPES:
-            ctx.report(node, message(ctx.sem, node, found))
-
-
-# Reported by the opt-in rules: ASL905 (the task's coroutine just ends), ASL906 (cleanup).
-_OPT_IN_SHAPES = (ENDS_TASK, CLEANUP)
-
-_SHOWN = {
-    "except:": "bare `except:`",
-    "BaseException": "`except BaseException`",
-    "CancelledError": "`except CancelledError`",
-    "suppress": "`contextlib.suppress()` of `CancelledError`",
-}
-
-
-def message(sem, node: ast.AST, found: Swallow) -> str:
-    """What goes wrong, by where control goes after the swallowed cancellation (shared with
-    ASL905, which reports the end-of-task shape)."""
-    shown = _SHOWN[found.what]
-    if found.what == "CancelledError":
-        instead = "end the handler with `raise`"
-    elif found.what == "suppress":
-        instead = "catch it, clean up and re-raise instead"
-    else:
-        instead = "end the handler with `raise`, or catch `Exception` instead"
-    func = sem.enclosing_function(node)
-    name = f"`{func.name}()`" if type(func) is ast.AsyncFunctionDef else "the coroutine"
-    swallows = "swallows" if found.what == "suppress" else "can finish without re-raising"
-    if found.shape == CONTINUES:
-        return f"{shown} {swallows}, and the code after it goes on running: `task.cancel()` does not stop this task; {instead}"
-    if found.shape == CLEANUP:
-        if is_teardown_function(func):
-            return (
-                f"{shown} {swallows}, so a cancellation that arrives while {name} shuts things down is lost: "
-                f"{name} finishes and its caller goes on as if nothing happened; {instead}"
-            )
-        return (
-            f"{shown} in a `finally` clause {swallows}, so a cancellation that arrives during this cleanup is lost "
-            f"when the `try` body had finished normally: the code after it runs on; {instead}"
-        )
-    if found.shape == RETURNS:
-        return (
-            f"{shown} {swallows}, so {name} returns normally when its task is cancelled and the caller awaiting it "
-            f"goes on as if nothing happened: the task is not stopped; {instead}"
-        )
-    return (
-        f"{shown} {swallows}, so {name} ends normally when its task is cancelled: the task ends as finished, "
-        "not cancelled, and whoever waits on it (`await task`, `asyncio.wait_for`, `asyncio.timeout`) never sees "
-        f"the cancellation (no `TimeoutError` either); {instead}"
     )

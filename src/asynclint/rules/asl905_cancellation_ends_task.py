@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-import ast
-
-from asynclint.rule import Example, Rule, RuleContext
-from asynclint.rules.asl301_cancellation_swallowed import message
-from asynclint.semantics.cancellation import ENDS_TASK, swallowed_by_handler, swallowed_by_suppress
+from asynclint.rule import Example
+from asynclint.rules._cancellation import SwallowedCancellation
+from asynclint.semantics.cancellation import ENDS_TASK
 
 
-class CancellationEndsTask(Rule):
+class CancellationEndsTask(SwallowedCancellation):
     code = "ASL905"
     name = "cancellation-ends-task"
+    shapes = frozenset({ENDS_TASK})
     summary = "A task's top-level coroutine ends normally when cancelled (its cancellation is swallowed on the way out)"
     opt_in = True
     related = ("ASL301",)
@@ -90,13 +89,3 @@ class CancellationEndsTask(Rule):
             """
         ),
     )
-
-    def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: RuleContext) -> None:
-        found = swallowed_by_handler(ctx.sem, node)
-        if found is not None and found.shape == ENDS_TASK:
-            ctx.report(node, message(ctx.sem, node, found), end_node=node.type)
-
-    def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
-        found = swallowed_by_suppress(ctx.sem, node)
-        if found is not None and found.shape == ENDS_TASK:
-            ctx.report(node, message(ctx.sem, node, found))

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-import ast
-
-from asynclint.rule import Example, Rule, RuleContext
-from asynclint.rules.asl301_cancellation_swallowed import message
-from asynclint.semantics.cancellation import CLEANUP, swallowed_by_handler, swallowed_by_suppress
+from asynclint.rule import Example
+from asynclint.rules._cancellation import SwallowedCancellation
+from asynclint.semantics.cancellation import CLEANUP
 
 
-class CancellationSwallowedInCleanup(Rule):
+class CancellationSwallowedInCleanup(SwallowedCancellation):
     code = "ASL906"
     name = "cancellation-swallowed-in-cleanup"
+    shapes = frozenset({CLEANUP})
     summary = "A cancellation that arrives while cleaning up (a `finally` clause, a `close()`/`stop()` function) is swallowed"
     opt_in = True
     related = ("ASL301", "ASL905")
@@ -93,13 +92,3 @@ class CancellationSwallowedInCleanup(Rule):
             """
         ),
     )
-
-    def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: RuleContext) -> None:
-        found = swallowed_by_handler(ctx.sem, node)
-        if found is not None and found.shape == CLEANUP:
-            ctx.report(node, message(ctx.sem, node, found), end_node=node.type)
-
-    def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
-        found = swallowed_by_suppress(ctx.sem, node)
-        if found is not None and found.shape == CLEANUP:
-            ctx.report(node, message(ctx.sem, node, found))
