@@ -9,6 +9,7 @@ the workers; together the shards cover every file (the last test checks that).
 from __future__ import annotations
 
 import ast
+import re
 import sysconfig
 import warnings
 from pathlib import Path
@@ -40,7 +41,20 @@ def _both_trees(path: str) -> tuple[str, ast.Module, ast.Module] | None:
         module = parse_module(text)
     except Exception:  # noqa: BLE001 - libcst refuses a few odd files (e.g. Python 2 tests)
         return None
+    if _LOSSY.search(text):
+        try:
+            if module.code != text:
+                return None  # libcst itself does not keep this text (see _LOSSY)
+        except RecursionError:
+            return None
     return text, tree, convert(module, text)
+
+
+# libcst 1.x drops the blanks after an f-string conversion (``f"{x!r  }"``, valid since Python
+# 3.12): its tree is not the file's text, and positions after it on the line come out short.
+# Only Python 3.12+'s own test of f-strings has one; files holding such a conversion are
+# compared only when libcst gives their text back.
+_LOSSY = re.compile(r"![rsa] +[:}]")
 
 
 def _result(linter: Linter, tree: ast.Module, text: str, path: str):

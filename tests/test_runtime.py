@@ -230,8 +230,9 @@ def test_pytest_plugin_under_pytest_asyncio(tmp_path):
 
 def test_pytest_plugin_under_anyio(tmp_path):
     proc, findings = pytest_run(tmp_path, "scenarios_anyio")
-    # anyio itself re-raises task exceptions nobody retrieved, plugin or not.
-    assert "2 failed, 7 passed" in proc.stdout
+    # anyio itself re-raises task exceptions nobody retrieved, plugin or not (up to Python
+    # 3.12: on 3.13 those tasks are collected after the test, and the tests pass).
+    assert ("2 failed, 7 passed" if sys.version_info < (3, 13) else "9 passed") in proc.stdout, proc.stdout[-2000:]
     assert triples(findings) == expected()
     assert_tagged(findings, "scenarios_anyio")
 
@@ -245,15 +246,16 @@ def test_pytest_plugin_under_xdist(tmp_path):
 
 
 def test_pytest_plugin_error_mode_fails_the_tests_that_caused_findings(tmp_path):
-    proc = run([sys.executable, "-m", "pytest", *PYTEST_QUIET, "-rf", "--asynclint-runtime=error", "--asynclint-slow-threshold", THRESHOLD, "scenarios_pytest_asyncio.py"])
+    proc = run([sys.executable, "-m", "pytest", *PYTEST_QUIET, "-rfE", "--asynclint-runtime=error", "--asynclint-slow-threshold", THRESHOLD, "scenarios_pytest_asyncio.py"])
     assert proc.returncode == 1
-    failed = set(re.findall(r"^FAILED \S+::test_scenario\[(\w+)\]", proc.stdout, re.M))
+    # Failed, or errored at teardown when the finding comes as the test's loop closes (on
+    # 3.13 the tasks of ASL502 are collected there): either way the test that caused it.
+    failed = set(re.findall(r"^(?:FAILED|ERROR) \S+::test_scenario\[(\w+)\]", proc.stdout, re.M))
     expected_failures = {"blocking_calls", "never_awaited", "task_never_stored_fails", "stored_task_never_retrieved", "task_destroyed_pending", "cpu_bound_step", "unclosed_transport", "loop_from_other_thread"}
     if not WRITER_WARNS:
         # The loop keeps the transport until it closes, after the test: reported, not failed.
         expected_failures.discard("unclosed_transport")
     assert failed == expected_failures
-    assert f"{len(expected_failures)} failed, {9 - len(expected_failures)} passed" in proc.stdout
 
 
 def test_pytest_plugin_is_inactive_and_light_unless_asked(tmp_path):
