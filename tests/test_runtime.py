@@ -3,7 +3,6 @@ pytest plugin (pytest-asyncio, anyio, xdist) and in-process; exact (code, file, 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -25,10 +24,6 @@ THRESHOLD = "1000"
 PYTEST_QUIET = ["-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:hypothesispytest", "-q"]
 TEST_ID = "tests/fixtures/runtime/{module}.py::test_scenario[{scenario}]"
 
-
-# Python 3.11.5+ and 3.12+: an unclosed StreamWriter warns (and is reported) when collected.
-# Before, its transport stays referenced by the loop until the loop closes.
-WRITER_WARNS = "__del__" in vars(asyncio.StreamWriter)
 
 
 def expected() -> set[tuple[str, str, int]]:
@@ -251,11 +246,8 @@ def test_pytest_plugin_error_mode_fails_the_tests_that_caused_findings(tmp_path)
     # Failed, or errored at teardown when the finding comes as the test's loop closes (on
     # 3.13 the tasks of ASL502 are collected there): either way the test that caused it.
     failed = set(re.findall(r"^(?:FAILED|ERROR) \S+::test_scenario\[(\w+)\]", proc.stdout, re.M))
-    expected_failures = {"blocking_calls", "never_awaited", "task_never_stored_fails", "stored_task_never_retrieved", "task_destroyed_pending", "cpu_bound_step", "unclosed_transport", "loop_from_other_thread"}
-    if not WRITER_WARNS:
-        # The loop keeps the transport until it closes, after the test: reported, not failed.
-        expected_failures.discard("unclosed_transport")
-    assert failed == expected_failures
+    # Before 3.11.5 an unclosed StreamWriter is seen when the loop closes: an error at teardown.
+    assert failed == {"blocking_calls", "never_awaited", "task_never_stored_fails", "stored_task_never_retrieved", "task_destroyed_pending", "cpu_bound_step", "unclosed_transport", "loop_from_other_thread"}
 
 
 def test_pytest_plugin_is_inactive_and_light_unless_asked(tmp_path):
