@@ -44,6 +44,12 @@ MAPPING = {
 }
 OURS = tuple(sorted(set(MAPPING.values())))
 
+
+def test_the_parity_mapping_is_the_one_noqa_comments_use():
+    from asynclint.knowledge.peers import EQUIVALENT
+
+    assert {k: EQUIVALENT.get(k) for k in MAPPING} == MAPPING
+
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9,\s]+)")
 _PEER_ONLY = re.compile(r"#\s*peer-only:\s*\S")
 _OURS_ONLY = re.compile(r"#\s*ours-only:\s*\S")

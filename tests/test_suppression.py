@@ -34,6 +34,26 @@ def test_noqa_applies_to_the_line_where_the_finding_starts():
     assert found(src) == [3]
 
 
+def test_a_peer_code_for_the_same_check_silences_ours():
+    # Written for flake8-async or ruff: the maintainers kept this call on purpose.
+    src = "import time\nasync def f(path):\n" + (
+        "    time.sleep(1)  # noqa: ASYNC251\n"  # 3: the same check: silenced
+        "    open(path)  # noqa: ASYNC230\n"  # 4: silenced
+        "    open(path)  # noqa: ASYNC251\n"  # 5: the sleep check's code: still reported
+        "    open(path)  # noqa: ASYNC100\n"  # 6: a check we do not have: still reported
+        "    open(path)  # noqa: E501, ASYNC230 long line\n"  # 7: silenced
+    )
+    assert [(f.line, f.code) for f in lint_source(src, "m.py", Config()).findings] == [(5, "ASL104"), (6, "ASL104")]
+    assert found(src, noqa=False) == [3, 4, 5, 6, 7]
+    assert found("# asynclint: noqa: ASYNC251\n" + HEAD + "    time.sleep(1)\n") == []
+
+
+def test_a_peer_code_is_never_reported_as_an_unused_noqa():
+    src = "async def f(path):\n    open(path)  # noqa: ASYNC230, ASL101\n"
+    findings = lint_source(src, "m.py", Config(extend_select=("ASL100",))).findings
+    assert [(f.line, f.code, f.message.count("ASYNC")) for f in findings] == [(2, "ASL100", 0)]
+
+
 def test_file_level_directive_in_leading_comments():
     assert found("#!/usr/bin/env python\n# asynclint: noqa\n" + HEAD + "    time.sleep(1)\n") == []
     assert found("# asynclint: noqa: ASL101\n" + HEAD + "    time.sleep(1)\n") == []

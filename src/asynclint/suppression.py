@@ -9,7 +9,9 @@ Accepted forms (as flake8 and ruff read them):
   (codes of other tools, such as ``E501``, may be mixed in); text after the codes, separated
   by a space, is an explanation;
 - ``# asynclint: noqa`` / ``# asynclint: noqa: ASL101`` among the file's leading comments: the
-  whole file.
+  whole file;
+- a peer linter's code for the same check (``# noqa: ASYNC230`` written for flake8-async or
+  ruff) silences ours too (ASL104; the table is ``asynclint.knowledge.peers``).
 
 A code list that is not one (``# noqa: XYZ``, ``# noqa: ASL-101``, ``# noqa:`` with nothing
 after) is reported as a warning and suppresses nothing; a well-formed code no rule has
@@ -22,6 +24,8 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
+
+from asynclint.knowledge.peers import EQUIVALENT
 
 _NOQA = re.compile(r"#\s*noqa\b(?P<colon>\s*:)?", re.IGNORECASE)
 _FILE_NOQA = re.compile(r"#\s*asynclint:\s*noqa\b(?P<colon>\s*:)?", re.IGNORECASE)
@@ -151,15 +155,25 @@ def parse_suppressions(source: str) -> Suppressions:
         if fm:
             if leading:
                 d = _directive(text, line, col, fm)
-                file_codes |= {ALL} if d.blanket else {c.code for c in d.codes}
+                file_codes |= {ALL} if d.blanket else _with_equivalents(c.code for c in d.codes)
             continue  # a file directive after code is not a line noqa either
         m = _NOQA.search(text)
         if m:
             d = _directive(text, line, col, m)
-            codes = frozenset({ALL}) if d.blanket else frozenset(c.code for c in d.codes)
+            codes = frozenset({ALL}) if d.blanket else _with_equivalents(c.code for c in d.codes)
             result.lines[line] = result.lines.get(line, frozenset()) | codes
     result.file_codes = frozenset(file_codes)
     return result
+
+
+def _with_equivalents(codes) -> frozenset[str]:
+    """The codes named, and ours for a peer's code of the same check (``ASYNC230`` -> ASL104)."""
+    out = set()
+    for code in codes:
+        out.add(code)
+        if code in EQUIVALENT:
+            out.add(EQUIVALENT[code])
+    return frozenset(out)
 
 
 def directive_warnings(source: str, known_codes: frozenset[str] | None = None) -> list[tuple[int, str]]:
