@@ -223,3 +223,17 @@ def test_return_annotations_of_sync_functions_of_the_module_type_their_calls():
                 sock.recv(1)
         """
     ) == [(15, "ASL104"), (16, "ASL104")]
+
+
+def test_a_call_that_builds_the_raised_exception_is_not_reported():
+    src = (
+        "import os, time\n"
+        "async def serve(path, ok):\n"
+        "    if not ok:\n"
+        "        raise RuntimeError(f'missing in {os.path.realpath(path)}') from None\n"  # 4: once, on failure
+        "    if ok is None:\n"
+        "        raise RuntimeError(open(path).read()) from OSError(os.path.realpath(path))\n"  # 6
+        "    error = RuntimeError(os.path.realpath(path))\n"  # 7: built before the raise: reported
+        "    raise RuntimeError([os.path.realpath(p) for p in path])\n"  # 8: still once, on failure
+    )
+    assert lines(src) == [(7, "ASL104")]

@@ -283,12 +283,14 @@ def _module_name(sem: SemanticModel, name: str, binds: list[Binding]) -> tuple[s
 
 def _sync_calls(sem: SemanticModel) -> dict[int, list[tuple[str, int, tuple | None]]]:
     """Calls each sync function makes itself: not in nested defs or lambdas, not awaited,
-    not inside an argument handed to a thread."""
+    not inside an argument handed to a thread, not building the exception a ``raise`` raises."""
     out: dict[int, list[tuple[str, int]]] = {}
     for call in sem.nodes(ast.Call):
         func = sem.enclosing_function(call)
         if func is None or type(func) is not ast.FunctionDef or sem.is_awaited(call):
             continue
+        if sem.builds_raised_exception(call):
+            continue  # runs once, on the way out of a failure
         if _in_thread_handoff(sem, call, func):
             continue
         ref = value_ref(sem, call.func)

@@ -152,7 +152,7 @@ def blocking_call(call: ast.Call, ctx: RuleContext, code: str) -> tuple[str, Blo
 
 
 def _decide(call: ast.Call, sem: SemanticModel) -> tuple[str, Blocking] | None:
-    if sem.is_awaited(call) or not sem.in_async_context(call):
+    if sem.is_awaited(call) or not sem.in_async_context(call) or sem.builds_raised_exception(call):
         return None
     name = sem.call_name(call)
     entry = BLOCKING.get(name) if name is not None else None

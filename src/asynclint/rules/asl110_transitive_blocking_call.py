@@ -35,7 +35,9 @@ class TransitiveBlockingCall(Rule):
     string literal, a `Path(...)`); with an argument of unknown type the chain is kept.
     Arguments that make a library call non-blocking count through `self.` and `super()` as
     well (`super().shutdown(wait=False)` in an executor subclass), and `put()` on a queue
-    made without `maxsize` never waits (see ASL107).
+    made without `maxsize` never waits (see ASL107). A call that builds the exception a
+    `raise` raises (`raise RuntimeError(f"... {files.resolved()}")`) runs once, on the way out
+    of a failure, and is not reported (nor is one inside a helper).
 
     ## Why is this bad?
     Wrapping a blocking call in a helper does not make it any less blocking: every task on the
@@ -196,6 +198,29 @@ class TransitiveBlockingCall(Rule):
             """,
             title="an `isinstance` branch the arguments never take",
         ),
+        Example(
+            """
+            import os
+
+            class StaticFiles:
+                def __init__(self, directory):
+                    self.directory = directory
+
+                def resolved(self):
+                    return os.path.realpath(self.directory)
+
+                def check(self, name):
+                    if not name:
+                        raise LookupError(f"nothing to serve in {os.path.realpath(self.directory)}")
+                    return name
+
+            async def fallback(files: StaticFiles, name, found):
+                if not found:
+                    raise RuntimeError(f"{name} is not in {files.resolved()}")  # once, on failure
+                return files.check(name)
+            """,
+            title="building the exception a `raise` raises",
+        ),
     )
 
     def __init__(self, options=None):
@@ -204,7 +229,7 @@ class TransitiveBlockingCall(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
         sem = ctx.sem
-        if sem.is_awaited(node) or not sem.in_async_context(node):
+        if sem.is_awaited(node) or not sem.in_async_context(node) or sem.builds_raised_exception(node):
             return
         ref = value_ref(sem, node.func)
         if ref is None or blocking_for(ref) is not None:  # a direct blocking call is ASL101-ASL109's

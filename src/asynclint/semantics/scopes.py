@@ -384,6 +384,19 @@ class Scopes:
             p = getattr(p, "_asl_parent", None)
         return False
 
+    @staticmethod
+    def builds_raised_exception(node: ast.AST) -> bool:
+        """``node`` is part of the exception a ``raise`` statement raises (``raise
+        Error(f"... {path.resolve()}")``): it runs only on the way out of a failure, once."""
+        child = node
+        p = getattr(node, "_asl_parent", None)
+        while p is not None and not isinstance(p, ast.stmt):
+            if type(p) is ast.Lambda:
+                return False  # built now, runs whenever it is called
+            child = p
+            p = getattr(p, "_asl_parent", None)
+        return type(p) is ast.Raise and child is not None and (child is p.exc or child is p.cause)
+
     def is_thread_handoff(self, call: ast.Call) -> bool:
         func = call.func
         name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
