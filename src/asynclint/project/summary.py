@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from asynclint.semantics.flow import own_nodes
-from asynclint.semantics.guards import guard_of
+from asynclint.semantics.guards import guard_of, queue_get_guard
 from asynclint.semantics.refs import UNION, annotation_ref, generator_functions, is_outside_project, value_ref
 
 if TYPE_CHECKING:
@@ -295,7 +295,8 @@ def _sync_calls(sem: SemanticModel) -> dict[int, list[tuple[str, int, tuple | No
             continue
         ref = value_ref(sem, call.func)
         if ref is not None and not _returns_at_once(ref, call) and not _cannot_block(sem, call):
-            out.setdefault(id(func), []).append((ref, call.lineno, guard_of(sem, call, func)))
+            guard = guard_of(sem, call, func) or queue_get_guard(sem, call, func)
+            out.setdefault(id(func), []).append((ref, call.lineno, guard))
     return out
 
 

@@ -12,7 +12,7 @@ from asynclint.knowledge.blocking import BLOCKING, FILE_TYPES, Blocking
 from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.knowledge.types import canonical
 from asynclint.rule import Option, Rule, RuleContext
-from asynclint.semantics.flow import contains_await_point
+from asynclint.semantics.guards import QUEUE_GETS, nonempty_queues
 from asynclint.semantics.refs import is_outside_project
 
 if TYPE_CHECKING:
@@ -62,12 +62,12 @@ def cannot_block(sem, call: ast.Call, name: str) -> bool:
     if name in _QUEUE_PUTS:
         return type(call.func) is ast.Attribute and not bounded_queue(sem, call.func.value)
     if name in _QUEUE_GETS:
-        return type(call.func) is ast.Attribute and _after_wait_until_nonempty(sem, call)
+        return type(call.func) is ast.Attribute and ast.dump(call.func.value) in nonempty_queues(sem, call)
     return False
 
 
 _QUEUE_PUTS = frozenset({"queue.Queue.put", "multiprocessing.queues.Queue.put"})
-_QUEUE_GETS = frozenset({"queue.Queue.get", "multiprocessing.queues.Queue.get"})
+_QUEUE_GETS = QUEUE_GETS
 
 
 def bounded_queue(sem, receiver: ast.AST) -> bool:
@@ -92,47 +92,6 @@ def bounded_queue(sem, receiver: ast.AST) -> bool:
         if size is not None and not (type(size) is ast.Constant and type(size.value) is int and size.value <= 0):
             return True
     return False
-
-
-def _after_wait_until_nonempty(sem, call: ast.Call) -> bool:
-    queue = ast.dump(call.func.value)
-    stmt: ast.AST = call
-    while not isinstance(stmt, ast.stmt):
-        stmt = sem.parent(stmt)
-    parent = sem.parent(stmt)
-    for _, block in ast.iter_fields(parent):
-        if type(block) is list and any(s is stmt for s in block):
-            i = next(k for k, s in enumerate(block) if s is stmt)
-            before = block[i - 1] if i else None
-            return (
-                type(before) is ast.While
-                and _tests_empty(before.test, queue)
-                and contains_await_point(before.body)
-                and not any(type(n) is ast.Break for n in ast.walk(before))
-            )
-    return False
-
-
-def _tests_empty(test: ast.AST, queue: str) -> bool:
-    """``q.empty()``, ``not q.qsize()``, ``q.qsize() == 0`` on the queue dumped as ``queue``."""
-    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
-        test = test.operand
-        wanted = "qsize"
-    elif type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.Eq:
-        right = test.comparators[0]
-        if not (type(right) is ast.Constant and right.value == 0):
-            return False
-        test = test.left
-        wanted = "qsize"
-    else:
-        wanted = "empty"
-    return (
-        type(test) is ast.Call
-        and type(test.func) is ast.Attribute
-        and test.func.attr == wanted
-        and not test.args
-        and ast.dump(test.func.value) == queue
-    )
 
 
 _UNSEEN = object()

@@ -35,7 +35,8 @@ class TransitiveBlockingCall(Rule):
     string literal, a `Path(...)`); with an argument of unknown type the chain is kept.
     Arguments that make a library call non-blocking count through `self.` and `super()` as
     well (`super().shutdown(wait=False)` in an executor subclass), and `put()` on a queue
-    made without `maxsize` never waits (see ASL107). A call that builds the exception a
+    made without `maxsize` never waits (see ASL107), nor does a helper's `self.queue.get()`
+    called right after a loop that awaited until `self.queue` was non-empty. A call that builds the exception a
     `raise` raises (`raise RuntimeError(f"... {files.resolved()}")`) runs once, on the way out
     of a failure, and is not reported (nor is one inside a helper).
 
@@ -129,6 +130,28 @@ class TransitiveBlockingCall(Rule):
                 await channel.send(Attachment("report.pdf"))  # expect: ASL110
             """,
             title="a path given to a helper that opens paths",
+        ),
+        Example(
+            """
+            import asyncio
+            import queue
+
+            class Results:
+                def __init__(self):
+                    self.queue = queue.Queue()
+
+                def _take(self):
+                    return self.queue.get()
+
+                async def next_ready(self):
+                    while self.queue.empty():
+                        await asyncio.sleep(0.1)
+                    return self._take()  # the queue has an item: get() returns at once
+
+                async def next_blind(self):
+                    return self._take()  # expect: ASL110
+            """,
+            title="a helper's `queue.get()`: blocks unless the caller waited for an item",
         ),
     )
     good = (

@@ -223,6 +223,30 @@ class CancellationSwallowed(SwallowedCancellation):
         Example(
             """
             import asyncio
+            from contextlib import suppress
+
+            class ImageError(Exception):
+                pass
+
+            async def get_image(camera, timeout):
+                with suppress(asyncio.CancelledError, TimeoutError):
+                    async with asyncio.timeout(timeout):
+                        if data := await camera.image():
+                            return data
+                raise ImageError("unable to get image")  # the task ends with this error
+
+            async def fetch(conn):
+                try:
+                    return await conn.read()
+                except asyncio.CancelledError:
+                    conn.abort()
+                raise ConnectionError("read cancelled")
+            """,
+            title="the code after the swallow raises another error: the task does not go on",
+        ),
+        Example(
+            """
+            import asyncio
             from asyncio import CancelledError
 
             async def worker(queue):

@@ -79,6 +79,8 @@ def swallowed_by_handler(sem, node: ast.ExceptHandler) -> Swallow | None:
     if _inside_reraising_handler(sem, try_node):
         return None
     ways = exits(sem, node.body, truth)
+    if ways <= {FALL, RAISE} and raises_after(sem, try_node):
+        return None  # the code after the ``try`` raises another error: the task does not go on
     if FALL in ways and _ends_enclosing_while(sem, try_node, node.body):
         ways = (ways - {FALL}) | {BREAK}  # the loop's test fails next: as good as ``break``
     return Swallow(what, _cleanup_or(sem, try_node, _shape(sem, try_node, ways)))
@@ -100,7 +102,7 @@ def swallowed_by_suppress(sem, call: ast.Call) -> Swallow | None:
             return None  # ``with suppress(CancelledError): task.cancel()``: nothing to cancel here
         if CANCELLED_ERROR in names and awaits_a_task_it_cancelled(sem, with_stmt.body, call):
             return None
-        if _inside_reraising_handler(sem, with_stmt):
+        if _inside_reraising_handler(sem, with_stmt) or raises_after(sem, with_stmt):
             return None
         return Swallow("suppress", _cleanup_or(sem, with_stmt, _shape(sem, with_stmt, frozenset({FALL}))))
     return Swallow("suppress", CONTINUES)
@@ -119,6 +121,29 @@ def _cleanup_or(sem, stmt: ast.stmt, shape: str) -> str:
             return CLEANUP
         node = parent
     return shape
+
+
+def raises_after(sem, stmt: ast.stmt) -> bool:
+    """Control falling out of ``stmt`` reaches a ``raise`` on every path before the function
+    ends or a loop goes round again: ``with suppress(CancelledError): ...`` then ``raise
+    HomeAssistantError("Unable to get image")``. The cancellation becomes that error; the
+    task still ends with an exception instead of going on."""
+    func = sem.enclosing_function(stmt)
+    node = stmt
+    while node is not func and node is not None:
+        parent = sem.parent(node)
+        if parent is None or (type(parent) in _LOOPS and node in parent.body):
+            return False
+        if type(parent) in _TRIES and (parent.finalbody or (parent.orelse and node in parent.body)):
+            return False  # a ``finally`` (or the ``else``) runs first and may leave otherwise
+        if type(node) is not ast.ExceptHandler:  # out of a handler is past its ``try``
+            for _, value in ast.iter_fields(parent):
+                if type(value) is list and any(s is node for s in value):
+                    rest = value[next(i for i, s in enumerate(value) if s is node) + 1:]
+                    if rest:
+                        return always_raises(sem, rest)
+        node = parent
+    return False
 
 
 def _inside_reraising_handler(sem, stmt: ast.stmt) -> bool:

@@ -6,11 +6,23 @@ for each call a sync function makes, the ``isinstance`` test on a parameter that
 (:func:`guard_of`); ASL110 records the classes of the arguments at the async call site
 (:func:`argument_classes`), and the index drops a guarded call whose branch those
 arguments never take (:func:`branch_taken`). Unknown classes never drop anything.
+
+A queue's ``get()`` is guarded the same way, by whether the queue is known to hold an item:
+a helper's ``self.queue.get()`` (:func:`queue_get_guard`) does not wait when its caller has
+just looped, awaiting, until ``self.queue`` was non-empty (:func:`nonempty_queues`), which
+the call site records as the class :data:`NONEMPTY` of ``self.queue``.
 """
 
 from __future__ import annotations
 
 import ast
+
+from asynclint.semantics.flow import contains_await_point
+
+# Queue ``get()``s that wait while the queue is empty.
+QUEUE_GETS = frozenset({"queue.Queue.get", "multiprocessing.queues.Queue.get"})
+# The "class" of a queue a loop just waited on until it had an item (see the module doc).
+NONEMPTY = "<non-empty>"
 
 # What the built-in and standard classes a guard is likely to test are instances of
 # (their bases, transitively), for ``isinstance(argument, guard_classes)``.
@@ -32,6 +44,7 @@ _ANCESTORS: dict[str, frozenset[str]] = {
     "io.BufferedWriter": frozenset({"io.BufferedIOBase", "io.IOBase", "typing.BinaryIO", "typing.IO", "builtins.object"}),
     "pathlib.Path": frozenset({"pathlib.PurePath", "os.PathLike", "builtins.object"}),
     "pathlib.PurePath": frozenset({"os.PathLike", "builtins.object"}),
+    NONEMPTY: frozenset(),
 }
 _LITERALS = {str: "builtins.str", bytes: "builtins.bytes", int: "builtins.int", float: "builtins.float", bool: "builtins.bool", type(None): "builtins.NoneType"}
 _DISPLAYS = {ast.Dict: "builtins.dict", ast.List: "builtins.list", ast.Tuple: "builtins.tuple", ast.JoinedStr: "builtins.str"}
@@ -54,6 +67,62 @@ def guard_of(sem, call: ast.AST, func: ast.FunctionDef) -> tuple[int | None, str
                     return where, name, classes, positive == (child in p.body)
         child = p
         p = sem.parent(p)
+    return None
+
+
+def queue_get_guard(sem, call: ast.Call, func: ast.FunctionDef) -> tuple[None, str, tuple[str, ...], bool] | None:
+    """``self.queue.get()`` in a method: it waits only unless ``self.queue`` is known to hold
+    an item at the call site (the guard reads as "runs unless it is :data:`NONEMPTY`")."""
+    f = call.func
+    if type(f) is not ast.Attribute or type(f.value) is not ast.Attribute or type(f.value.value) is not ast.Name:
+        return None
+    positional = func.args.posonlyargs + func.args.args
+    if not positional or f.value.value.id != positional[0].arg or sem.enclosing_class(func) is None:
+        return None
+    if sem.call_name(call) not in QUEUE_GETS:
+        return None
+    return None, f"self.{f.value.attr}", (NONEMPTY,), False
+
+
+def nonempty_queues(sem, node: ast.AST) -> dict[str, ast.AST]:
+    """The queues (by ``ast.dump``) known to hold an item where ``node``'s statement runs: the
+    statement right before it is a loop that awaits until the queue is non-empty (``while
+    q.empty(): await asyncio.sleep(0.1)``, ``not q.qsize()``, ``q.qsize() == 0``) with no
+    ``break``."""
+    stmt = node
+    while stmt is not None and not isinstance(stmt, ast.stmt):
+        stmt = sem.parent(stmt)
+    parent = sem.parent(stmt) if stmt is not None else None
+    if parent is None:
+        return {}
+    for _, block in ast.iter_fields(parent):
+        if type(block) is list and any(s is stmt for s in block):
+            i = next(k for k, s in enumerate(block) if s is stmt)
+            before = block[i - 1] if i else None
+            if type(before) is not ast.While or not contains_await_point(before.body):
+                return {}
+            if any(type(n) is ast.Break for n in ast.walk(before)):
+                return {}
+            queue = _tested_empty(before.test)
+            return {ast.dump(queue): queue} if queue is not None else {}
+    return {}
+
+
+def _tested_empty(test: ast.AST) -> ast.AST | None:
+    """The queue of ``q.empty()``, ``not q.qsize()``, ``q.qsize() == 0``."""
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        test = test.operand
+        wanted = "qsize"
+    elif type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.Eq:
+        right = test.comparators[0]
+        if not (type(right) is ast.Constant and right.value == 0):
+            return None
+        test = test.left
+        wanted = "qsize"
+    else:
+        wanted = "empty"
+    if type(test) is ast.Call and type(test.func) is ast.Attribute and test.func.attr == wanted and not test.args:
+        return test.func.value
     return None
 
 
@@ -109,6 +178,11 @@ def argument_classes(sem, call: ast.Call) -> tuple[tuple[str | None, ...], dict[
             break
         positional.append(_class_of(sem, arg))
     keywords = {k.arg: c for k in call.keywords if k.arg is not None and (c := _class_of(sem, k.value)) is not None}
+    receiver = call.func.value if type(call.func) is ast.Attribute else None
+    if type(receiver) is ast.Name:
+        for queue in nonempty_queues(sem, call).values():
+            if type(queue) is ast.Attribute and type(queue.value) is ast.Name and queue.value.id == receiver.id:
+                keywords[f"self.{queue.attr}"] = NONEMPTY  # the method's ``self.queue``
     return tuple(positional), keywords
 
 
