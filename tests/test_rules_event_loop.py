@@ -11,8 +11,8 @@ from asynclint.config import Config
 from asynclint.engine import lint_source
 
 
-def lint(source: str, code: str, target: tuple[int, int] = (3, 12)):
-    cfg = Config(select=(code,), target_version=target)
+def lint(source: str, code: str | tuple[str, ...], target: tuple[int, int] = (3, 12)):
+    cfg = Config(select=(code,) if isinstance(code, str) else code, target_version=target)
     run = lint_source(textwrap.dedent(source).lstrip("\n"), "example.py", cfg)
     assert not run.errors, run.errors
     return run.findings
@@ -62,7 +62,7 @@ def test_asl402_silent_after_set_event_loop_in_the_same_function():
     def elsewhere():
         return asyncio.get_event_loop()
     """
-    assert [(f.line, f.code) for f in lint(src, "ASL402")] == [(4, "ASL402"), (9, "ASL402")]
+    assert [(f.line, f.code) for f in lint(src, ("ASL402", "ASL907"))] == [(4, "ASL907"), (9, "ASL907")]
 
 
 def test_asl401_and_asl402_split_on_async_context():
@@ -77,7 +77,8 @@ def test_asl401_and_asl402_split_on_async_context():
         return a, b, cb
     """
     assert [f.line for f in lint(src, "ASL401")] == [4]
-    assert [f.line for f in lint(src, "ASL402")] == [6, 7]
+    assert [f.line for f in lint(src, "ASL402")] == [7]
+    assert [f.line for f in lint(src, "ASL907")] == [6]  # cb() runs wherever its caller runs
 
 
 # ---------------------------------------------------------------------- ASL403
@@ -374,9 +375,11 @@ def test_asl402_protocol_methods_only_not_what_they_hand_on():
             def data_received(self, data):
                 asyncio.get_event_loop()
         """,
-        "ASL402",
+        ("ASL402", "ASL907"),
     )
-    assert [f.line for f in found] == [8, 9, 13, 17]
+    # Only the thread's lambda surely runs without a loop; the nested def, the alternative
+    # constructor and the plain class's method run wherever their unknown callers are.
+    assert [(f.line, f.code) for f in found] == [(8, "ASL907"), (9, "ASL402"), (13, "ASL907"), (17, "ASL907")]
 
 
 def test_asl402_websockets_legacy_protocols_are_protocols():
@@ -403,3 +406,56 @@ def test_asl405_one_finding_per_statement():
         policy = asyncio.get_event_loop_policy()
     """
     assert [(f.line, f.column) for f in lint(src, "ASL405")] == [(3, 1), (4, 9), (6, 13), (7, 14)]
+
+
+def test_asl402_reports_a_sync_function_only_where_no_loop_runs():
+    """Issue 16: a sync function's get_event_loop() is ASL402 where the module shows no loop
+    runs there; with callers elsewhere it is the opt-in ASL907; with coroutine callers, nothing."""
+    src = """
+    import asyncio
+
+    def closes():
+        asyncio.get_event_loop().close()
+
+    def drives(main):
+        loop = asyncio.get_event_loop()
+        loop.run_until_complete(main())
+
+    def in_executor():
+        return asyncio.get_event_loop()
+
+    def fallback(loop=None):
+        return loop or asyncio.get_event_loop()
+
+    def in_coroutines_only():
+        return asyncio.get_event_loop()
+
+    def stops():
+        asyncio.get_event_loop().stop()
+
+    async def main(pool):
+        in_coroutines_only()
+        await asyncio.get_running_loop().run_in_executor(pool, in_executor)
+
+    closes()
+    """
+    found = [(f.line, f.code) for f in lint(src, ("ASL402", "ASL907"))]
+    assert found == [(4, "ASL402"), (7, "ASL402"), (11, "ASL402"), (14, "ASL907"), (20, "ASL907")]
+
+
+def test_asl907_message():
+    src = """
+    import asyncio
+
+    class Reader:
+        def __init__(self, loop=None):
+            self.loop = loop or asyncio.get_event_loop()
+    """
+    f = only(src, "ASL907", (3, 14))
+    assert (f.line, f.column) == (5, 29)
+    assert f.message == (
+        "`asyncio.get_event_loop()` in `Reader()`, which its module does not show to run under a loop: if `Reader()` only runs "
+        "while a loop runs (called from coroutines or callbacks), use `asyncio.get_running_loop()`; without a running "
+        "loop, raises RuntimeError on Python 3.14+ when no event loop is set; use `asyncio.run()`, `asyncio.Runner` or "
+        "`asyncio.new_event_loop()` + `asyncio.set_event_loop()`"
+    )
