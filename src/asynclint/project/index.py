@@ -552,7 +552,7 @@ class ProjectIndex:
         ``File(io.BytesIO(data))`` does not reach the ``open(fp)`` of the path branch."""
         v = self.value(ref)
         target = self._sync_body(v)
-        if target is None or target.function.runs_once:
+        if target is None:
             return None
         if arguments is not None and any(g is not None for _r, _l, g in target.function.calls):
             chain = self._chain_guarded(target, also_blocking, arguments)
@@ -638,7 +638,7 @@ class ProjectIndex:
                             done = True
                         continue
                     inner = self._sync_body(cv)
-                    if inner is None or inner.function.runs_once:
+                    if inner is None:
                         continue
                     entered, known = enter(inner)
                     if entered:

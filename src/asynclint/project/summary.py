@@ -42,9 +42,6 @@ class FunctionSummary:
     # A declared container return (``-> list[Client]``): refs of its (element or key, value),
     # as ``ClassSummary.elements``.
     returns_elements: tuple[str, ...] = ()
-    # A function of no parameters memoised by ``functools.cache``/``lru_cache``: its body runs
-    # once per process, so a blocking call in it is a one-off, not a pitfall of each call.
-    runs_once: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,7 +95,6 @@ def summarize(sem: SemanticModel, file_info: FileInfo) -> ModuleSummary:
             returns_def=_returned_def(sem, qual, node, prefix),
             returns_items=_tuple_items(sem, node.returns, scope) if node.returns is not None else (),
             returns_elements=_container_refs(sem, node.returns, scope) or () if node.returns is not None and not returns else (),
-            runs_once=_runs_once(node, decorators),
         )
     classes: dict[str, ClassSummary] = {}
     for qual, info in sem.classes.items():
@@ -283,16 +279,6 @@ def _module_name(sem: SemanticModel, name: str, binds: list[Binding]) -> tuple[s
         ref = _attr_ref(sem, binds)
         return ("var", ref) if ref else None
     return None
-
-
-_MEMOISERS = frozenset({"functools.cache", "functools.lru_cache"})
-
-
-def _runs_once(node: ast.AST, decorators: tuple[str, ...]) -> bool:
-    a = node.args
-    if a.posonlyargs or a.args or a.vararg or a.kwonlyargs or a.kwarg:
-        return False
-    return any(d.rstrip("()") in _MEMOISERS for d in decorators)
 
 
 def _sync_calls(sem: SemanticModel) -> dict[int, list[tuple[str, int, tuple | None]]]:

@@ -38,9 +38,7 @@ class TransitiveBlockingCall(Rule):
     made without `maxsize` never waits (see ASL107), nor does a helper's `self.queue.get()`
     called right after a loop that awaited until `self.queue` was non-empty. A call that builds the exception a
     `raise` raises (`raise RuntimeError(f"... {files.resolved()}")`) runs once, on the way out
-    of a failure, and is not reported (nor is one inside a helper). Neither is a function of
-    no arguments memoised with `functools.cache`/`lru_cache`, whose body runs once per
-    process.
+    of a failure, and is not reported (nor is one inside a helper).
 
     ## Why is this bad?
     Wrapping a blocking call in a helper does not make it any less blocking: every task on the
@@ -157,23 +155,6 @@ class TransitiveBlockingCall(Rule):
         ),
     )
     good = (
-        Example(
-            """
-            import os
-            from functools import cache
-
-            @cache
-            def in_docker():
-                return os.path.exists("/.dockerenv")  # once per process
-
-            def pip_options():
-                return {"user": not in_docker()}
-
-            async def install(hass, requirement):
-                await hass.run_in_executor(pip_install, requirement, pip_options())
-            """,
-            title="a memoised function of no arguments runs its body once per process",
-        ),
         Example(
             """
             import asyncio
