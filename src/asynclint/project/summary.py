@@ -284,7 +284,7 @@ def _module_name(sem: SemanticModel, name: str, binds: list[Binding]) -> tuple[s
 def _sync_calls(sem: SemanticModel) -> dict[int, list[tuple[str, int, tuple | None]]]:
     """Calls each sync function makes itself: not in nested defs or lambdas, not awaited,
     not inside an argument handed to a thread, not building the exception a ``raise`` raises."""
-    out: dict[int, list[tuple[str, int]]] = {}
+    out: dict[int, list[tuple[int, int, str, tuple | None]]] = {}
     for call in sem.nodes(ast.Call):
         func = sem.enclosing_function(call)
         if func is None or type(func) is not ast.FunctionDef or sem.is_awaited(call):
@@ -296,8 +296,9 @@ def _sync_calls(sem: SemanticModel) -> dict[int, list[tuple[str, int, tuple | No
         ref = value_ref(sem, call.func)
         if ref is not None and not _returns_at_once(ref, call) and not _cannot_block(sem, call):
             guard = guard_of(sem, call, func) or queue_get_guard(sem, call, func)
-            out.setdefault(id(func), []).append((ref, call.lineno, guard))
-    return out
+            out.setdefault(id(func), []).append((call.lineno, call.col_offset, ref, guard))
+    # In the order they are written: ASL110 shows the first chain in call order.
+    return {k: [(ref, line, guard) for line, _col, ref, guard in sorted(v, key=lambda c: (c[0], c[1]))] for k, v in out.items()}
 
 
 def _returns_at_once(ref: str, call: ast.Call) -> bool:
