@@ -17,6 +17,11 @@ show each sampled finding with the code around it, and score the judged TSV.
         precision overall and per rule (markdown), from the verdicts TP/FP/DEBATABLE.
     python benchmarks/triage/triage.py diff --old before --new after
         findings that appeared or vanished between two collections (by site, code).
+    python benchmarks/triage/triage.py population --label after [--write] [--unjudged FILE]
+        every finding of findings-<label>.tsv with the verdict some judged-*.tsv here gives
+        the same finding (same site, code and message: a changed message is judged again),
+        scored like ``score``; the findings nobody judged yet are counted (and written to
+        FILE for judging). ``--write`` keeps the result as judged-<label>-all.tsv.
 
 Judged TSV columns: site, code, verdict (TP | FP | DEBATABLE), reason (one line, from reading
 the code around the finding, not from the rule's logic), message (the finding's text).
@@ -83,14 +88,30 @@ def read_judged(path: Path) -> list[dict[str, str]]:
     return rows
 
 
+def known_verdicts(skip: Path | None = None) -> dict[tuple[str, str, str], dict[str, str]]:
+    """Every verdict in the judged-*.tsv files here, by (site, code, message): a finding whose
+    message changed is not the finding that was judged. Files are read in name order; the
+    population files (``-all``) first, so a verdict given in a sample wins."""
+    out = {}
+    paths = sorted(HERE.glob("judged-*.tsv"), key=lambda p: (not p.stem.endswith("-all"), p.name))
+    for path in paths:
+        if path == skip:
+            continue
+        for r in read_judged(path):
+            if r["verdict"] in VERDICTS:
+                out[(r["site"], r["code"], r["message"])] = r
+    return out
+
+
 def sample(label: str, seed: int, n: int) -> Path:
     rows = sorted(read_findings(label))
     picked = random.Random(seed).sample(rows, min(n, len(rows)))
     path = HERE / f"judged-{label}-s{seed}.tsv"
-    kept = {(r["site"], r["code"]): r for r in read_judged(path)} if path.exists() else {}
+    kept = {(r["site"], r["code"], r["message"]): r for r in read_judged(path)} if path.exists() else {}
+    known = known_verdicts(skip=path)
     lines = [f"# sample of {len(picked)} of {len(rows)} findings in findings-{label}.tsv, seed {seed}\n", "site\tcode\tverdict\treason\tmessage\n"]
     for site, code, message in picked:
-        old = kept.get((site, code), {})
+        old = kept.get((site, code, message)) or known.get((site, code, message), {})
         lines.append("\t".join((site, code, old.get("verdict", ""), old.get("reason", ""), message)) + "\n")
     path.write_text("".join(lines))
     print(f"{path.name}: {len(picked)} findings")
@@ -129,6 +150,30 @@ def score(paths: list[Path]) -> None:
     for code in sorted(by_code):
         print(line(code, by_code[code]))
     print(line("**all**", total))
+
+
+def population(label: str, write: bool, unjudged: Path | None) -> None:
+    rows = read_findings(label)
+    out_path = HERE / f"judged-{label}-all.tsv"
+    known = known_verdicts()
+    lines = [f"# all {len(rows)} findings in findings-{label}.tsv with their verdicts\n", "site\tcode\tverdict\treason\tmessage\n"]
+    missing = []
+    for site, code, message in rows:
+        r = known.get((site, code, message))
+        if r is None:
+            missing.append((site, code, message))
+        lines.append("\t".join((site, code, r["verdict"] if r else "", r["reason"] if r else "", message)) + "\n")
+    print(f"{len(rows)} findings, {len(rows) - len(missing)} judged, {len(missing)} not judged yet")
+    if unjudged is not None:
+        unjudged.write_text("".join("\t".join(m) + "\n" for m in missing))
+    if write:
+        out_path.write_text("".join(lines))
+        print(f"wrote {out_path.name}")
+    if not missing:
+        tmp = Path(tempfile.mkstemp(suffix=".tsv")[1])
+        tmp.write_text("".join(lines))
+        score([tmp])
+        tmp.unlink()
 
 
 def diff(old: str, new: str) -> None:
@@ -175,6 +220,10 @@ def main() -> None:
     d = sub.add_parser("diff")
     d.add_argument("--old", required=True)
     d.add_argument("--new", required=True)
+    po = sub.add_parser("population")
+    po.add_argument("--label", required=True)
+    po.add_argument("--write", action="store_true")
+    po.add_argument("--unjudged", type=Path)
     a = ap.parse_args()
     if a.cmd == "collect":
         collect(a.corpus, a.label, a.extra)
@@ -184,6 +233,8 @@ def main() -> None:
         show(a.judged, a.corpus, a.context, a.code)
     elif a.cmd == "score":
         score(a.judged)
+    elif a.cmd == "population":
+        population(a.label, a.write, a.unjudged)
     else:
         diff(a.old, a.new)
 
