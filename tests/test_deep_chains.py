@@ -17,8 +17,8 @@ DEPTH = 1500
 OTHERS = 200
 
 
-def _project(root: Path) -> Path:
-    (root / "pyproject.toml").write_text("[project]\nname = 'deep'\n")
+def _project(root: Path, limit: str = "max-chain-length = 0\n") -> Path:
+    (root / "pyproject.toml").write_text("[project]\nname = 'deep'\n\n[tool.asynclint]\n" + limit)
     pkg = root / "pkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
@@ -46,6 +46,14 @@ def test_chain_of_any_depth_is_followed_and_other_files_keep_their_findings(tmp_
     assert len(by_file) == OTHERS and all(v == [(9, "ASL110")] for v in by_file.values())
     [deep] = [f for f in findings if f["path"].endswith("main.py")]
     assert deep["message"].startswith("`f0()` defined at ") and "f1499() -> time.sleep()" in deep["message"]
+
+
+def test_the_default_limit_drops_the_deep_chain_and_only_it(tmp_path):
+    root = _project(tmp_path, limit="")
+    proc = subprocess.run([*EXE, "--no-cache", "--select", "ASL110", "--format", "json", "pkg"], cwd=root, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    files = sorted(Path(f["path"]).name for f in json.loads(proc.stdout))
+    assert "main.py" not in files and len(files) == OTHERS
 
 
 def test_a_failure_while_resolving_leaves_no_placeholder_behind(monkeypatch):

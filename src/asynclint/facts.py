@@ -35,6 +35,25 @@ ASYNC_ITERABLE = "async-iterable"
 """The subject's value can only be iterated with ``async for``. Yes: the async generator
 function or the class."""
 BLOCKING_CHAIN = "blocking-chain"
+# A ``BLOCKING_CHAIN`` param that bounds the chain: at most this many functions before the
+# blocking call (see :func:`chain_limit_param`).
+_CHAIN_LIMIT = "\x01max-functions="
+
+
+def chain_limit_param(limit: int) -> str:
+    return f"{_CHAIN_LIMIT}{limit}"
+
+
+def split_chain_limit(params: tuple[str, ...]) -> tuple[tuple[str, ...], int | None]:
+    """(the other params, the limit or None)."""
+    limit = None
+    rest = []
+    for p in params:
+        if p.startswith(_CHAIN_LIMIT):
+            limit = int(p[len(_CHAIN_LIMIT):])
+        else:
+            rest.append(p)
+    return tuple(rest), limit
 """Calling the subject (a sync function of the project) reaches a blocking call. Yes: a
 ``Chain``. ``params``: extra blocking-name patterns (ASL109's ``blocking-calls``)."""
 TYPE_OF = "type-of"

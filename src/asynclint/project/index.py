@@ -32,6 +32,7 @@ from asynclint.facts import (
     Answer,
     Chain,
     Question,
+    split_chain_limit,
 )
 from asynclint.knowledge.coroutines import LIBRARIES
 from asynclint.knowledge.types import canonical
@@ -446,8 +447,9 @@ class ProjectIndex:
         if fact == BLOCKING_CHAIN:
             from asynclint.semantics.guards import split_params
 
+            params, limit = split_chain_limit(params)
             patterns, arguments = split_params(params)
-            found = self.blocking_chain(subject, _configured_matcher(patterns) if patterns else None, arguments)
+            found = self.blocking_chain(subject, _configured_matcher(patterns) if patterns else None, arguments, limit)
             return Chain(*found) if found is not None else None
         if fact == TYPE_OF:
             return self.type_of(subject)
@@ -541,7 +543,11 @@ class ProjectIndex:
 
     # ------------------------------------------------------------------ ASL110
     def blocking_chain(
-        self, ref: str | None, also_blocking: Callable[[str], bool] | None = None, arguments: tuple | None = None
+        self,
+        ref: str | None,
+        also_blocking: Callable[[str], bool] | None = None,
+        arguments: tuple | None = None,
+        limit: int | None = None,
     ) -> tuple[Value, tuple[str, ...], str] | None:
         """For a call of a project sync function that reaches a blocking call: the function,
         the chain of labels, ``("load()", "read_config()", "open()")``, and where the blocking
@@ -554,22 +560,47 @@ class ProjectIndex:
         target = self._sync_body(v)
         if target is None:
             return None
+        start = target
         if arguments is not None and any(g is not None for _r, _l, g in target.function.calls):
-            chain = self._chain_guarded(target, also_blocking, arguments)
-        else:
-            chain = self._chain(target, set(), also_blocking)
+            start = self._narrowed(target, arguments)
+        chain = self._chain(start, set(), also_blocking, memo=start is target)
+        if chain and limit and len(chain[0]) - 1 > limit:
+            # The first chain is too long; a shorter one may still exist.
+            chain = self._bounded_chain(start, limit, also_blocking, {})
         return (target, *chain) if chain else None
 
-    def _chain_guarded(self, fv: Value, also_blocking, arguments: tuple) -> tuple[tuple[str, ...], str] | None:
+    def _narrowed(self, fv: Value, arguments: tuple) -> Value:
+        """The function with the calls these arguments never reach left out (a guarded branch
+        they do not take). Its chain holds for these arguments only: not memoised."""
         from asynclint.semantics.guards import branch_taken
 
         positional, keywords = arguments
         calls = tuple(c for c in fv.function.calls if c[2] is None or branch_taken(c[2], positional, keywords) is not False)
         if len(calls) == len(fv.function.calls):
-            return self._chain(fv, set(), also_blocking)
-        narrowed = Value(fv.kind, fv.name, fv.module, replace(fv.function, calls=calls), fv.cls)
-        # Not memoised under the function's key: the answer holds for these arguments only.
-        return self._chain(narrowed, set(), also_blocking, memo=False)
+            return fv
+        return Value(fv.kind, fv.name, fv.module, replace(fv.function, calls=calls), fv.cls)
+
+    def _bounded_chain(self, fv: Value, budget: int, also_blocking, failed: dict) -> tuple[tuple[str, ...], str] | None:
+        """The first chain (in call order) from ``fv`` through at most ``budget`` functions,
+        ``fv`` included. Rarely asked (only when the first chain is longer), and bounded by
+        ``budget``; ``failed`` remembers the largest budget each function had no chain within."""
+        if budget <= 0 or failed.get(fv.name, -1) >= budget:
+            return None
+        for ref, line, _guard in fv.function.calls:
+            cv = self.value(ref)
+            if cv.kind == "external":
+                name = canonical(cv.name)
+                if blocking_for(name) is not None or (also_blocking is not None and also_blocking(name)):
+                    return (fv.label + "()", cv.label + "()"), f"{fv.module.path}:{line}"
+                continue
+            inner = self._sync_body(cv)
+            if inner is None or inner.name == fv.name:
+                continue
+            found = self._bounded_chain(inner, budget - 1, also_blocking, failed)
+            if found:
+                return (fv.label + "()", *found[0]), found[1]
+        failed[fv.name] = max(budget, failed.get(fv.name, -1))
+        return None
 
     def _sync_body(self, v: Value) -> Value | None:
         """The project function whose body runs when ``v`` is called synchronously."""

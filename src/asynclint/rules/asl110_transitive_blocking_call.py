@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import ast
 
-from asynclint.facts import BLOCKING_CHAIN, Chain, Question
+from asynclint.facts import BLOCKING_CHAIN, Chain, Question, chain_limit_param
 from asynclint.finding import Related
 from asynclint.knowledge.blocking import blocking_for
-from asynclint.rule import Example, Rule, RuleContext
+from asynclint.rule import Example, Option, Rule, RuleContext
 from asynclint.rules._blocking import BLOCKING_CALLS_OPTION
 from asynclint.semantics.guards import argument_classes, encode_arguments
 from asynclint.semantics.refs import value_ref
@@ -18,7 +18,17 @@ class TransitiveBlockingCall(Rule):
     related = ("ASL101", "ASL104", "ASL109")
     project_wide = True
     # The calls listed in ``blocking-calls`` (ASL109) block inside helpers just the same.
-    options = (BLOCKING_CALLS_OPTION,)
+    options = (
+        BLOCKING_CALLS_OPTION,
+        Option(
+            "max-chain-length",
+            int,
+            5,
+            "The most functions a chain may go through before the blocking call (`load() -> "
+            "read_config() -> open()` goes through 2); longer chains are not reported. 0: no limit.",
+            "max-chain-length = 8",
+        ),
+    )
     doc = """
     ## What it does
     Flags a call, in async context, of a *sync* function of the project (in any module, a
@@ -39,6 +49,12 @@ class TransitiveBlockingCall(Rule):
     called right after a loop that awaited until `self.queue` was non-empty. A call that builds the exception a
     `raise` raises (`raise RuntimeError(f"... {files.resolved()}")`) runs once, on the way out
     of a failure, and is not reported (nor is one inside a helper).
+
+    A chain goes through at most five functions by default (`max-chain-length`): on the
+    pinned corpus of real projects, the longer chains were almost all on paths that depend on
+    run-time state the analysis cannot see (a client made only when none exists yet, a preload
+    configured as a URL) and hard to act on. When the first chain found is longer, a shorter
+    one is looked for; with none, nothing is reported.
 
     ## Why is this bad?
     Wrapping a blocking call in a helper does not make it any less blocking: every task on the
@@ -249,6 +265,9 @@ class TransitiveBlockingCall(Rule):
     def __init__(self, options=None):
         super().__init__(options)
         self.patterns = tuple((self.option("blocking-calls") or {}).keys())
+        limit = self.option("max-chain-length")
+        if limit > 0:
+            self.patterns += (chain_limit_param(limit),)
 
     def visit_Call(self, node: ast.Call, ctx: RuleContext) -> None:
         sem = ctx.sem
