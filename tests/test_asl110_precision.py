@@ -48,7 +48,7 @@ def _lint(src: str, **options):
 
 
 def test_a_chain_longer_than_the_limit_gives_way_to_a_shorter_one():
-    # f1's first chain goes through six functions; the one through g1() through four.
+    # f1's first chain goes through six functions; the one through g1() through four (the limit).
     assert _lint(CHAIN) == [
         (28, "f1() -> f2() -> f3() -> g1() -> time.sleep()"),
         (29, "f4() -> f5() -> f6() -> time.sleep()"),
