@@ -91,9 +91,10 @@ def read_judged(path: Path) -> list[dict[str, str]]:
 def known_verdicts(skip: Path | None = None) -> dict[tuple[str, str, str], dict[str, str]]:
     """Every verdict in the judged-*.tsv files here, by (site, code, message): a finding whose
     message changed is not the finding that was judged. Files are read in name order; the
-    population files (``-all``) first, so a verdict given in a sample wins."""
+    population files (``-all``) first, so a verdict given in a sample wins, and
+    ``judged-corrections.tsv`` last: verdicts changed on a second reading, each saying why."""
     out = {}
-    paths = sorted(HERE.glob("judged-*.tsv"), key=lambda p: (not p.stem.endswith("-all"), p.name))
+    paths = sorted(HERE.glob("judged-*.tsv"), key=lambda p: (p.stem == "judged-corrections", not p.stem.endswith("-all"), p.name))
     for path in paths:
         if path == skip:
             continue
