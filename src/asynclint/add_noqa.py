@@ -79,7 +79,7 @@ def add_to_text(text: str, wanted: dict[int, set[str]]) -> tuple[str, int, list[
 
 
 def add_noqa_and_report(findings: Sequence[Finding], errors: list[FileError], config) -> int:
-    from asynclint.cli import EXIT_CLEAN, EXIT_ERROR
+    from asynclint.cli_common import EXIT_CLEAN, EXIT_ERROR
     from asynclint.fix import encode_like, write_fixed
     from asynclint.source import CannotAnalyse, decode, parse
     from asynclint.suppression import parse_suppressions

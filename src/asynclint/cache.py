@@ -200,7 +200,7 @@ class Cache:
         """The per-file ignore patterns that match ``path`` (raw, so no rule is imported)."""
         if not self.config.per_file_ignores:
             return ()
-        from asynclint.engine import matching_ignores
+        from asynclint.config import matching_ignores
 
         return matching_ignores(self.config, path)
 

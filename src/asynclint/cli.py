@@ -11,10 +11,17 @@ from pathlib import Path
 import click
 
 from asynclint import __version__
+from asynclint.cli_common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    _shown_path,
+    apply_baseline,
+    error,
+    use_color,
+)
 from asynclint.config import FORMATS, ConfigError
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 class DefaultGroup(click.Group):
@@ -162,27 +169,6 @@ def cli_overrides(opts: dict, output_format: str | None) -> dict:
     return o
 
 
-def use_color(choice: str | None, to_file: bool) -> bool:
-    """--color, then NO_COLOR / FORCE_COLOR (https://no-color.org, https://force-color.org),
-    then whether standard output is a terminal."""
-    if choice == "always":
-        return True
-    if choice == "never" or to_file:
-        return False
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    try:
-        return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
-    except (AttributeError, ValueError):
-        return False
-
-
-def error(message: str) -> None:
-    click.echo(f"asynclint: error: {message}", err=True)
-
-
 def run_check(paths: list[str], config_file: str | None, output_format: str | None, opts: dict) -> int:
     from asynclint.engine import FileResult
     from asynclint.files import discover
@@ -316,36 +302,6 @@ def write_baseline(findings, errors, config, project_root, checked: list[str]) -
         shown = _shown_path(path)
         click.echo(f"Wrote {n} finding{'' if n == 1 else 's'} to {shown}; later runs hide them (`--no-baseline` shows them).")
     return EXIT_ERROR if errors else EXIT_CLEAN
-
-
-def _shown_path(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
-
-
-def apply_baseline(findings, config, project_root, opts) -> tuple[list, int, str | None]:
-    """(findings the baseline does not hide, how many it hid, the baseline's path as shown).
-    The path is None after an error (already printed); "" when no baseline applies."""
-    from asynclint.baseline import BaselineError, baseline_path, filter_findings, load
-
-    if opts.get("no_baseline"):
-        return list(findings), 0, ""
-    path = baseline_path(config, project_root)
-    try:
-        baseline = load(path, project_root)
-    except BaselineError as e:
-        error(str(e))
-        return list(findings), 0, None
-    if baseline is None:
-        if opts.get("baseline_file") or config.baseline:
-            error(f"{_shown_path(path)}: baseline file not found; create it with `asynclint check --write-baseline`")
-            return list(findings), 0, None
-        return list(findings), 0, ""
-    shown, hidden = filter_findings(findings, baseline)
-    return shown, hidden, _shown_path(path)
 
 
 @main.command("run", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})

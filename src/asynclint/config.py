@@ -4,6 +4,7 @@ override file values."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import sys
@@ -458,3 +459,22 @@ def thaw_option(v: Any, t: type) -> Any:
 def cache_dir_default(project_root: Path) -> Path:
     env = os.environ.get("ASYNCLINT_CACHE_DIR")
     return Path(env) if env else project_root / ".asynclint_cache"
+
+
+def matching_ignores(config: Config, path: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The ``per-file-ignores`` entries whose glob matches ``path`` (unexpanded: the cache keys
+    entries by them without importing any rule)."""
+    if not config.per_file_ignores:
+        return ()
+    try:
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(config.base_dir))
+    except ValueError:
+        rel = path
+    rel = rel.replace(os.sep, "/")
+    base = os.path.basename(rel)
+    raw = path.replace(os.sep, "/")
+    return tuple(
+        (pattern, codes)
+        for pattern, codes in config.per_file_ignores
+        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(base, pattern) or fnmatch.fnmatch(raw, pattern)
+    )

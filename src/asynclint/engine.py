@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import errno
-import fnmatch
 import gc
 import os
 import re
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from asynclint.config import Config, thaw_option
+from asynclint.config import Config, matching_ignores, thaw_option
 from asynclint.finding import FileError, Finding
 # Module names of files live below the engine (discovery needs them too); named here as before.
 from asynclint.project.modules import module_name_for, source_mentions  # noqa: F401
@@ -51,25 +50,6 @@ class FileResult:
     # when asl100_unused_noqa.check_file filters them and reports the codes that were not used.
     noqa_check: bool = False
     noqa_directives: tuple = ()
-
-
-def matching_ignores(config: Config, path: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The ``per-file-ignores`` entries whose glob matches ``path`` (unexpanded: the cache keys
-    entries by them without importing any rule)."""
-    if not config.per_file_ignores:
-        return ()
-    try:
-        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(config.base_dir))
-    except ValueError:
-        rel = path
-    rel = rel.replace(os.sep, "/")
-    base = os.path.basename(rel)
-    raw = path.replace(os.sep, "/")
-    return tuple(
-        (pattern, codes)
-        for pattern, codes in config.per_file_ignores
-        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(base, pattern) or fnmatch.fnmatch(raw, pattern)
-    )
 
 
 def ignored_codes(config: Config, path: str) -> frozenset[str]:
@@ -242,10 +222,11 @@ class Linter:
         else:
             result.suppressions = _suppressions_needed(text, lines, result) if self.config.noqa else Suppressions()
         if self.needs_summary:
+            from asynclint.project.index import library_name
             from asynclint.project.summary import summarize
 
             try:
-                result.summary = summarize(sem, info)
+                result.summary = summarize(sem, info, library_name)
             except Exception as exc:  # noqa: BLE001
                 result.errors.append(FileError(info.display_path, f"internal error in project summary: {type(exc).__name__}: {exc}; {REPORT_HINT}"))
         sem.release()

@@ -37,7 +37,7 @@ def fix_and_report(results, items, errors: list[FileError], workspace, opts: dic
     """``results``: the lint run; ``items``: (path, display) pairs linted from disk;
     ``errors``: the problems found before linting (missing paths); ``workspace``: the
     run's :class:`asynclint.workspace.Workspace`. Returns the exit status."""
-    from asynclint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error
+    from asynclint.cli_common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error
     from asynclint.fix import unified_diff
     from asynclint.output import render
 
@@ -53,7 +53,7 @@ def fix_and_report(results, items, errors: list[FileError], workspace, opts: dic
     )
     errors = list(errors) + [e for r in results for e in r.errors] + run.errors
     findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
-    from asynclint.cli import apply_baseline
+    from asynclint.cli_common import apply_baseline
 
     findings, hidden, baseline_shown = apply_baseline(findings, config, workspace.root, opts)
     if baseline_shown is None:
@@ -79,7 +79,7 @@ def fix_and_report(results, items, errors: list[FileError], workspace, opts: dic
         sys.stdout.buffer.write(stdin_fix.new_bytes() if stdin_fix is not None else stdin)
         sys.stdout.buffer.flush()
 
-    from asynclint.cli import use_color
+    from asynclint.cli_common import use_color
 
     color = use_color(opts.get("color"), bool(config.output_file) or stdin is not None)
     listing = ""

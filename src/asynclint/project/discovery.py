@@ -85,6 +85,7 @@ class ModuleLoader:
 
 
 def summarize_file(path: str, display: str, module: str, is_package: bool, config: Config) -> ModuleSummary | None:
+    from asynclint.project.index import library_name
     from asynclint.project.summary import summarize
     from asynclint.rule import FileInfo
     from asynclint.semantics import SemanticModel
@@ -95,7 +96,7 @@ def summarize_file(path: str, display: str, module: str, is_package: bool, confi
             text = decode(f.read())
         tree = parse(text, display)
         sem = SemanticModel(tree, split_lines(text), module, is_package)
-        return summarize(sem, FileInfo(path, display, module, config.target_version))
+        return summarize(sem, FileInfo(path, display, module, config.target_version), library_name)
     except (OSError, CannotAnalyse, RecursionError, SyntaxError, ValueError):
         return None
 

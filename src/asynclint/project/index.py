@@ -738,6 +738,13 @@ KNOWLEDGE = ProjectIndex(())
 """Resolves refs with knowledge only: what a file can decide without the project."""
 
 
+def library_name(ref: str) -> str | None:
+    """The library callable a ref outside the project names, by the knowledge alone (what
+    ``project.summary.summarize`` needs to read a helper's calls)."""
+    v = KNOWLEDGE.value(ref)
+    return v.name if v.kind == "external" else None
+
+
 class FileFacts:
     """Pass 1's answerer: the knowledge tables and what the file says (its refs already carry
     its imports and local types). Says ``PENDING`` when only the project can answer: the

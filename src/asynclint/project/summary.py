@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from asynclint.semantics.flow import own_nodes
 from asynclint.semantics.guards import guard_of, queue_get_guard
@@ -71,11 +71,14 @@ class ModuleSummary:
     elements: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def summarize(sem: SemanticModel, file_info: FileInfo) -> ModuleSummary:
+def summarize(sem: SemanticModel, file_info: FileInfo, library_name: Callable[[str], str | None]) -> ModuleSummary:
+    """``library_name(ref)``: the library callable a ref outside the project names (the
+    index's knowledge answers it: ``project.index.library_name``; passed in because the index
+    reads these summaries)."""
     prefix = sem.module + "."
     gens = generator_functions(sem)
     functions: dict[str, FunctionSummary] = {}
-    calls = _sync_calls(sem)
+    calls = _sync_calls(sem, library_name)
     for qual, node in sem.functions.items():
         local = qual[len(prefix):] if qual.startswith(prefix) else qual
         scope = sem.scope_of(node)
@@ -281,7 +284,7 @@ def _module_name(sem: SemanticModel, name: str, binds: list[Binding]) -> tuple[s
     return None
 
 
-def _sync_calls(sem: SemanticModel) -> dict[int, list[tuple[str, int, tuple | None]]]:
+def _sync_calls(sem: SemanticModel, library_name: Callable[[str], str | None]) -> dict[int, list[tuple[str, int, tuple | None]]]:
     """Calls each sync function makes itself: not in nested defs or lambdas, not awaited,
     not inside an argument handed to a thread, not building the exception a ``raise`` raises."""
     out: dict[int, list[tuple[int, int, str, tuple | None]]] = {}
@@ -294,27 +297,26 @@ def _sync_calls(sem: SemanticModel) -> dict[int, list[tuple[str, int, tuple | No
         if _in_thread_handoff(sem, call, func):
             continue
         ref = value_ref(sem, call.func)
-        if ref is not None and not _returns_at_once(ref, call) and not _cannot_block(sem, call):
+        if ref is not None and not _returns_at_once(ref, call, library_name) and not _cannot_block(sem, call):
             guard = guard_of(sem, call, func) or queue_get_guard(sem, call, func)
             out.setdefault(id(func), []).append((call.lineno, call.col_offset, ref, guard))
     # In the order they are written: ASL110 shows the first chain in call order.
     return {k: [(ref, line, guard) for line, _col, ref, guard in sorted(v, key=lambda c: (c[0], c[1]))] for k, v in out.items()}
 
 
-def _returns_at_once(ref: str, call: ast.Call) -> bool:
+def _returns_at_once(ref: str, call: ast.Call, library_name: Callable[[str], str | None]) -> bool:
     """A library call made non-blocking by its arguments (``q.get(block=False)``). Through
     ``self.``/``super()`` the callee may be a project method overriding the library's or an
     inherited one: arguments that make a blocking library method of that name return at once
     count the same (``super().shutdown(wait=False)`` in an executor subclass)."""
     from asynclint.knowledge.blocking import blocking_for, nonblocking_by_method
-    from asynclint.project.index import KNOWLEDGE
-    from asynclint.rules._blocking import returns_at_once
+    from asynclint.semantics.nonblocking import returns_at_once
 
     if not (call.args or call.keywords):
         return False
     if is_outside_project(ref):
-        v = KNOWLEDGE.value(ref)
-        b = blocking_for(v.name) if v.kind == "external" else None
+        name = library_name(ref)
+        b = blocking_for(name) if name is not None else None
         if b is not None:
             return returns_at_once(call, b)
     if type(call.func) is ast.Attribute:
@@ -324,7 +326,7 @@ def _returns_at_once(ref: str, call: ast.Call) -> bool:
 
 def _cannot_block(sem: SemanticModel, call: ast.Call) -> bool:
     """An unbounded queue's ``put()``, a ``get()`` after waiting until it is non-empty."""
-    from asynclint.rules._blocking import cannot_block
+    from asynclint.semantics.nonblocking import cannot_block
 
     name = sem.call_name(call)
     return name is not None and cannot_block(sem, call, name)

@@ -22,7 +22,12 @@ import ast
 from typing import TYPE_CHECKING
 
 from asynclint.knowledge.threads import LOOP_DRIVEN_BASES
-from asynclint.knowledge.versions import GET_EVENT_LOOP_RAISES, GET_EVENT_LOOP_WARNS, RUNNER_ADDED, fmt
+from asynclint.knowledge.versions import (
+    GET_EVENT_LOOP_RAISES,
+    GET_EVENT_LOOP_WARNS,
+    RUNNER_ADDED,
+    fmt,
+)
 
 if TYPE_CHECKING:
     from asynclint.semantics.model import SemanticModel

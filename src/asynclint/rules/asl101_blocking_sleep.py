@@ -5,7 +5,7 @@ import ast
 from asynclint.finding import Fix
 from asynclint.knowledge.blocking import SLEEP
 from asynclint.rule import Example, Rule, RuleContext
-from asynclint.rules._blocking import returns_at_once
+from asynclint.semantics.nonblocking import returns_at_once
 
 
 class BlockingSleep(Rule):
