@@ -46,9 +46,9 @@ class TransitiveBlockingCall(Rule):
     Arguments that make a library call non-blocking count through `self.` and `super()` as
     well (`super().shutdown(wait=False)` in an executor subclass), and `put()` on a queue
     made without `maxsize` never waits (see ASL107), nor does a helper's `self.queue.get()`
-    called right after a loop that awaited until `self.queue` was non-empty. A call that builds the exception a
-    `raise` raises (`raise RuntimeError(f"... {files.resolved()}")`) runs once, on the way out
-    of a failure, and is not reported (nor is one inside a helper).
+    called right after a loop that awaited until `self.queue` was non-empty. A call that
+    builds the exception a `raise` raises (`raise RuntimeError(f"... {files.resolved()}")`)
+    runs once, on the way out of a failure, and is not reported (nor is one inside a helper).
 
     A chain goes through at most four functions by default (`max-chain-length`; 0 for no
     limit): on the pinned corpus of real projects, none of the longer chains but one was
