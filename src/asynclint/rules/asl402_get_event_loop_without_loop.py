@@ -3,7 +3,8 @@ from __future__ import annotations
 import ast
 
 from asynclint.rule import Example, Rule, RuleContext
-from asynclint.rules._event_loop import NO_LOOP, message_for, where_it_runs
+from asynclint.rules._event_loop import message_for
+from asynclint.semantics.running_loop import NO_LOOP, where_it_runs
 
 
 class GetEventLoopWithoutLoop(Rule):

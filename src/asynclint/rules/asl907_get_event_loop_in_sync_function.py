@@ -3,7 +3,8 @@ from __future__ import annotations
 import ast
 
 from asynclint.rule import Example, Rule, RuleContext
-from asynclint.rules._event_loop import UNKNOWN, message_for, shown_name, where_it_runs
+from asynclint.rules._event_loop import message_for
+from asynclint.semantics.running_loop import UNKNOWN, shown_name, where_it_runs
 
 
 class GetEventLoopInSyncFunction(Rule):
