@@ -15,7 +15,13 @@ import threading
 from typing import Any, Callable
 
 from asynclint.runtime.frames import stack_of
-from asynclint.runtime.loop_hooks import STEPLESS_LOOPS, STEPS, note_blocking, restore_patches
+from asynclint.runtime.import_watch import ImportWatcher
+from asynclint.runtime.loop_hooks import (
+    STEPLESS_LOOPS,
+    STEPS,
+    note_blocking,
+    restore_patches,
+)
 from asynclint.runtime.state import STATE, emit, guard
 
 
@@ -156,7 +162,7 @@ class Patcher:
             for i in range(1, len(parts)):
                 self.by_prefix.setdefault(".".join(parts[:i]), []).append(e)
         self.patches: list[tuple[Any, str, Any, bool]] = []
-        self.finder = _ImportWatcher(self)
+        self.finder = ImportWatcher(self)
 
     def install(self) -> None:
         for prefix in sorted(self.by_prefix, key=len, reverse=True):
@@ -232,66 +238,6 @@ def _sqlite_connect(connect: Callable) -> Callable:
     wrapped = make_wrapper(with_factory, "sqlite3.connect", "ASL105", inst, None)
     wrapped.__wrapped__ = connect
     return wrapped
-
-
-class _ImportWatcher:
-    """Patches a watched module right after it is first imported; finds nothing itself."""
-
-    def __init__(self, patcher: Patcher):
-        self.patcher = patcher
-        self._busy = threading.local()
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname not in self.patcher.by_prefix or getattr(self._busy, "on", False):
-            return None
-        self._busy.on = True
-        try:
-            spec = self._find(fullname, path, target)
-        except Exception:
-            return None
-        finally:
-            self._busy.on = False
-        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return spec
-        spec.loader = _PatchingLoader(spec.loader, self.patcher, fullname)
-        return spec
-
-    def _find(self, fullname, path, target):
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None:
-                return spec
-        return None
-
-    def invalidate_caches(self):
-        pass
-
-
-class _PatchingLoader:
-    def __init__(self, loader, patcher: Patcher, fullname: str):
-        self._loader = loader
-        self._patcher = patcher
-        self._fullname = fullname
-
-    def create_module(self, spec):
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module):
-        spec = getattr(module, "__spec__", None)
-        # Leave no trace of ourselves on the module.
-        if spec is not None:
-            spec.loader = self._loader
-        module.__loader__ = self._loader
-        self._loader.exec_module(module)
-        try:
-            self._patcher.module_loaded(self._fullname, module)
-        except Exception:
-            pass
-
-    def __getattr__(self, name):
-        return getattr(self._loader, name)
 
 
 def table() -> list[tuple[str, str, str, Callable | None]]:

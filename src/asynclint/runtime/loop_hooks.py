@@ -407,12 +407,12 @@ class _ModuleHooks:
             pass
 
     def install(self) -> None:
-        from asynclint.runtime.blocking import _ImportWatcher
+        from asynclint.runtime.import_watch import ImportWatcher
 
         for name in self.by_prefix:
             if name in sys.modules:
                 self.module_loaded(name, sys.modules[name])
-        self.watcher = _ImportWatcher(self)
+        self.watcher = ImportWatcher(self)
         sys.meta_path.insert(0, self.watcher)
 
     def uninstall(self) -> None:
